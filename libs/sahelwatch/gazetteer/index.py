@@ -1,0 +1,298 @@
+"""The in-memory gazetteer: places indexed by every normalised name, admin and country tables.
+
+Built once per process (see ``sahelwatch.gazetteer.load_gazetteer``). Memory stays small: places
+are slotted dataclasses, name keys are interned and map to tuples of place positions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from sahelwatch.gazetteer.admin import AdminPolygons
+from sahelwatch.gazetteer.geonames import Place
+from sahelwatch.gazetteer.names import (
+    compact,
+    display_admin,
+    head_alias,
+    intern,
+    is_latin,
+    normalize,
+    phonetic,
+    strip_admin_words,
+    tamasheq_stem,
+)
+from sahelwatch.gazetteer.spans import SpanFinder
+from sahelwatch.places import PlaceKind, PlaceSpan
+
+# rapidfuzz ratio on compact keys. 85 accepts one or two letters off in a long name
+# (Ogossagou/Ogassagou 88.9, Tinzaouatine/Tinzaouatene 91.7) and rejects one letter off in a
+# name of four (Kati/Kari 75). Names shorter than FUZZY_MIN_LEN are never fuzzy-matched.
+FUZZY_CUTOFF = 85.0
+FUZZY_MIN_LEN = 5
+
+_CLASS_PRIOR = {"P": 0.8, "A": 0.6, "S": 0.5, "L": 0.4, "V": 0.4, "T": 0.4, "R": 0.3, "U": 0.3, "H": 0.25}
+_CODE_PRIOR = {
+    "PPLC": 1.0, "PPLA": 0.95, "PPLA2": 0.9, "PPLA3": 0.85, "PPLA4": 0.85, "PPLL": 0.75, "PPLX": 0.7,
+    "PPLH": 0.4, "PPLQ": 0.3, "PPLW": 0.3, "ADM1": 0.7, "ADM2": 0.65, "AIRP": 0.45, "MILB": 0.55,
+    "WLL": 0.35, "WLLS": 0.35, "SPNG": 0.35, "STM": 0.1, "STMI": 0.1, "STMS": 0.1, "WAD": 0.1,
+    "WADS": 0.1, "CNL": 0.1,
+}  # fmt: skip
+# Linear or wide water features: their GeoNames point (a river mouth) says nothing about an event.
+# Desert wadis (WAD) are kept: in the Sahara they name the camps and wells along a short valley.
+LINEAR_CODES = frozenset(
+    {"STM", "STMI", "STMS", "STMX", "STMA", "STMB", "STMC", "STMD", "STMM", "STMSB", "CNL", "CNLS", "DTCH"}
+)
+
+# French names of the region's countries, missing from the English country table.
+_COUNTRY_ALIASES = {
+    "burkina": "BF", "cote d ivoire": "CI", "mauritanie": "MR", "algerie": "DZ", "senegal": "SN",
+    "guinee": "GN", "tchad": "TD", "libye": "LY", "maroc": "MA", "nigeria": "NG", "cameroun": "CM",
+    "benin": "BJ", "etats unis": "US", "united states": "US", "usa": "US", "royaume uni": "GB",
+    "grande bretagne": "GB", "allemagne": "DE", "russie": "RU", "soudan": "SD",
+}  # fmt: skip
+
+
+def prior(place: Place) -> float:
+    """Static preference for a place among homonyms: feature type first, then notability.
+
+    A population figure at all (most villages have none in GeoNames) is worth 0.1, its size up to
+    0.2 more; each extra name GeoNames records adds 0.005 (up to 0.02).
+    """
+    base = _CODE_PRIOR.get(place.feature_code, _CLASS_PRIOR.get(place.feature_class, 0.2))
+    if place.population > 0:
+        base += 0.1 + min(0.2, math.log10(place.population + 1) / 35.0)
+    return base + min(0.02, 0.005 * (place.names_count - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """An ADM1 unit: display name, country, and its point (polygon centroid or ADM1 feature)."""
+
+    name: str
+    country_code: str
+    latitude: float | None
+    longitude: float | None
+    geonameid: int | None
+
+
+class Gazetteer:
+    """Places by normalised name (exact, compact, fuzzy), admin names, regions and countries."""
+
+    def __init__(self, admin: AdminPolygons | None = None) -> None:
+        self.admin = admin
+        self.places: list[Place] = []
+        self.sources: list[str] = []
+        self._names: dict[str, list[int]] = {}
+        self._compact: dict[str, list[int]] = {}
+        self._stems: dict[str, list[int]] = {}
+        self._phonetic: dict[str, list[int]] = {}
+        self.primary_countries: set[str] = set()
+        self._by_id: dict[int, int] = {}
+        self._admin1: dict[tuple[str, str], int] = {}
+        self._admin2: dict[tuple[str, str, str], int] = {}
+        self._regions: dict[str, list[tuple[str, str]]] = {}
+        self.countries: dict[str, Country] = {}
+        self._country_keys: dict[str, str] = dict(_COUNTRY_ALIASES)
+        self._buckets: dict[str, list[str]] = {}
+        self._spans = SpanFinder(self._span_kind)
+
+    # ------------------------------------------------------------------ building
+
+    def add(self, place: Place, names: Iterable[str]) -> None:
+        if place.geonameid in self._by_id:
+            return
+        pos = len(self.places)
+        self.places.append(place)
+        self._by_id[place.geonameid] = pos
+        keys: set[str] = set()
+        for raw in names:
+            if len(raw) > 60 or not is_latin(raw) or any(ch.isdigit() for ch in raw):
+                continue
+            if raw.isupper() and len(raw) <= 4 and raw != place.name:  # IATA / ICAO codes
+                continue
+            key = normalize(raw)
+            if len(key) >= 2:
+                keys.add(key)
+                alias = head_alias(key)
+                if alias and place.feature_class == "P":
+                    keys.add(alias)
+        if place.feature_class == "A":
+            keys.update({strip_admin_words(k) for k in keys})
+        for key in keys:
+            self._names.setdefault(intern(key), []).append(pos)
+            self._compact.setdefault(intern(key.replace(" ", "")), []).append(pos)
+            self._phonetic.setdefault(intern(phonetic(key)), []).append(pos)
+            stem = tamasheq_stem(key, spaced=True)
+            if stem:
+                self._stems.setdefault(intern(stem), []).append(pos)
+        code = place.feature_code
+        if code == "ADM1":
+            self._admin1.setdefault((place.country_code, place.admin1_code), pos)
+            for key in keys:
+                self._regions.setdefault(strip_admin_words(key), []).append(
+                    (place.country_code, place.admin1_code)
+                )
+        elif code == "ADM2":
+            self._admin2.setdefault((place.country_code, place.admin1_code, place.admin2_code), pos)
+            self._admin2.setdefault((place.country_code, place.admin1_code, str(place.geonameid)), pos)
+        elif code.startswith("PCL"):
+            self.add_country(place.country_code, None, keys)
+
+    def add_country(self, code: str, name: str | None, names: Iterable[str] = ()) -> None:
+        if name and code not in self.countries:
+            self.countries[code] = Country(code=code, name=name)
+        for raw in [*names, *([name] if name else [])]:
+            key = normalize(raw)
+            if key:
+                self._country_keys.setdefault(key, code)
+
+    def freeze(self) -> None:
+        """Order homonyms by prior and build the fuzzy buckets; call once after the last ``add``."""
+        for table in (self._names, self._compact, self._stems, self._phonetic):
+            for positions in table.values():
+                positions.sort(key=lambda p: -prior(self.places[p]))
+        self._buckets = {}
+        for key in self._compact:
+            if len(key) >= FUZZY_MIN_LEN:
+                self._buckets.setdefault(key[0], []).append(key)
+        if self.admin is not None:
+            for key, display in self.admin.region_names.items():
+                self._regions.setdefault(key, []).append(("", display))
+
+    # ------------------------------------------------------------------ lookups
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self.places)
+
+    def get(self, geonameid: int) -> Place | None:
+        pos = self._by_id.get(geonameid)
+        return None if pos is None else self.places[pos]
+
+    def lookup(self, name: str) -> list[Place]:
+        """Places called exactly ``name`` (normalised, or with spaces/hyphens removed), best prior first."""
+        key = normalize(name)
+        positions = self._names.get(key) or self._compact.get(key.replace(" ", ""))
+        if not positions:
+            stripped = strip_admin_words(name)
+            positions = self._names.get(stripped) if stripped != key else None
+        return [self.places[p] for p in positions] if positions else []
+
+    def lookup_scored(self, name: str) -> list[tuple[Place, float]]:
+        """Candidates for ``name`` with a name-match quality in 0-1, falling back step by step.
+
+        1.0 exact main name, 0.85 alternate name, 0.9 same phonetic key ("Diabaly" / "Diabali"),
+        0.85 without a qualifier word ("In-Ekar Ouest")
+        or a Tamasheq prefix (N'Tillit / I-n-Tillit), else fuzzy similarity x 0.9.
+        """
+        key = normalize(name)
+        places = self.lookup(name)
+        if places:
+            return [(p, 1.0 if normalize(p.name) == key else 0.85) for p in places]
+        places = [self.places[p] for p in self._phonetic.get(phonetic(key), ())]
+        if places:
+            return [(p, 0.9) for p in places]
+        head = head_alias(key)
+        if head:
+            places = self.lookup(head)
+        stem = tamasheq_stem(key)
+        if not places and stem:
+            places = [self.places[p] for p in self._stems.get(stem, ())]
+        if places:
+            return [(p, 0.85) for p in places]
+        return [(p, 0.9 * sim / 100.0) for p, sim in self.fuzzy(name)]
+
+    def fuzzy(self, name: str, limit: int = 5, cutoff: float = FUZZY_CUTOFF) -> list[tuple[Place, float]]:
+        """Places whose name is a close spelling variant, with the similarity (0-100), best first."""
+        key = compact(name)
+        if len(key) < FUZZY_MIN_LEN:
+            return []
+        bucket = self._buckets.get(key[0], [])
+        found: list[tuple[Place, float]] = []
+        seen: set[int] = set()
+        for choice, score, _ in process.extract(
+            key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+        ):
+            for pos in self._compact[choice]:
+                if pos not in seen:
+                    seen.add(pos)
+                    found.append((self.places[pos], float(score)))
+        found.sort(key=lambda item: (-item[1], -prior(item[0])))
+        return found[:limit]
+
+    def country(self, name: str) -> Country | None:
+        """The country called ``name`` ('Mali', 'Burkina', 'Côte d'Ivoire'), or None."""
+        code = self._country_keys.get(normalize(name))
+        if code is None:
+            return None
+        return self.countries.get(code) or Country(code=code, name=name)
+
+    def country_name(self, code: str) -> str | None:
+        country = self.countries.get(code)
+        return country.name if country else None
+
+    def region(self, name: str, country_code: str | None = None) -> Region | None:
+        """The ADM1 region called ``name``; its point is the polygon centroid when polygons know it."""
+        key = strip_admin_words(name)
+        for cc, code in self._regions.get(key, []):
+            if country_code and cc and cc != country_code:
+                continue
+            feature_pos = self._admin1.get((cc, code)) if cc else None
+            feature = self.places[feature_pos] if feature_pos is not None else None
+            display = display_admin(feature.name) if feature else code
+            centroid = self.admin.region_centroid(display) if self.admin else None
+            if centroid is None and self.admin is not None and feature is not None:
+                centroid = self.admin.region_centroid(key)
+            if centroid is not None:
+                if not cc and self.admin is not None:
+                    cc = self.admin.region_country(key) or ""
+                return Region(display, cc, centroid[0], centroid[1], feature.geonameid if feature else None)
+            if feature is not None:
+                return Region(display, cc, feature.latitude, feature.longitude, feature.geonameid)
+        return None
+
+    def admin1_name(self, place: Place) -> str | None:
+        pos = self._admin1.get((place.country_code, place.admin1_code))
+        return display_admin(self.places[pos].name) if pos is not None else None
+
+    def admin2_name(self, place: Place) -> str | None:
+        pos = self._admin2.get((place.country_code, place.admin1_code, place.admin2_code))
+        return display_admin(self.places[pos].name) if pos is not None else None
+
+    # ------------------------------------------------------------------ spans
+
+    def find_spans(self, text: str) -> list[PlaceSpan]:
+        """Known place names in ``text``, longest match first, non-overlapping, in text order."""
+        return self._spans.find(text)
+
+    def _span_kind(self, key: str, sentence_initial: bool) -> PlaceKind | None:
+        """What a capitalised n-gram most likely names, or None when it is not worth a span."""
+        if key in self._country_keys:
+            return "country"
+        positions = self._names.get(key) or self._compact.get(key.replace(" ", ""))
+        if not positions:
+            return None
+        places = [self.places[p] for p in positions]
+        if any(p.feature_class == "P" and (p.population > 0 or p.feature_code != "PPL") for p in places):
+            return "settlement"
+        if any(p.feature_code == "ADM1" for p in places) or key in self._regions:
+            return "admin1"
+        if any(p.feature_code == "ADM2" for p in places):
+            return "admin2"
+        if any(p.feature_class == "P" for p in places):
+            return "settlement"
+        if sentence_initial:
+            return None
+        return "other"

@@ -1,0 +1,78 @@
+"""MongoDB access (PyMongo's AsyncMongoClient): collections, indexes and idempotent writes.
+
+Every stage persists what it produced before publishing it. Documents use the record's stable id as
+``_id`` and carry ``published``: False until the stage has put them on their stream, so a redelivered
+message re-publishes only what a crash left unpublished and otherwise changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+Doc = dict[str, Any]
+
+ARTICLES = "articles"
+EXTRACTED = "extracted"
+GEOCODED = "geocoded"
+INCIDENTS = "incidents"
+ALERTS = "alerts"
+
+
+def connect(url: str) -> AsyncMongoClient[Doc]:
+    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard")
+
+
+def to_doc(model: BaseModel, id_field: str) -> Doc:
+    """Model -> MongoDB document with ``_id`` = the model's stable id (dates as ISO strings)."""
+    doc: Doc = model.model_dump(mode="json")
+    doc["_id"] = doc[id_field]
+    return doc
+
+
+async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
+    await db[ARTICLES].create_index([("content_hash", ASCENDING)])
+    await db[ARTICLES].create_index([("url", ASCENDING)], sparse=True)
+    await db[EXTRACTED].create_index([("article_id", ASCENDING)])
+    await db[GEOCODED].create_index([("article_id", ASCENDING)])
+    await db[INCIDENTS].create_index([("sources.record_id", ASCENDING)])
+    await db[INCIDENTS].create_index([("kind", ASCENDING), ("updated_at", DESCENDING)])
+    await db[INCIDENTS].create_index([("geo", "2dsphere")], sparse=True)
+    await db[ALERTS].create_index([("incident_id", ASCENDING)])
+    await db[ALERTS].create_index([("delivered", ASCENDING)])
+
+
+async def insert_new(collection: AsyncCollection[Doc], docs: Sequence[Doc]) -> None:
+    """Insert documents that do not exist yet; existing ones are left untouched (first write wins)."""
+    if not docs:
+        return
+    ops = [
+        UpdateOne({"_id": doc["_id"]}, {"$setOnInsert": {**doc, "published": False}}, upsert=True)
+        for doc in docs
+    ]
+    await collection.bulk_write(ops, ordered=False)
+
+
+async def unpublished(collection: AsyncCollection[Doc], ids: Iterable[str]) -> list[Doc]:
+    """The documents among ``ids`` not yet published, in the order of ``ids``."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    found = {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": wanted}, "published": False})}
+    return [found[i] for i in wanted if i in found]
+
+
+async def mark_published(collection: AsyncCollection[Doc], ids: Sequence[str]) -> None:
+    if ids:
+        await collection.update_many({"_id": {"$in": list(ids)}}, {"$set": {"published": True}})
+
+
+def strip_storage_fields(doc: Doc, *extra: str) -> Doc:
+    """A stored document back to its contract's fields."""
+    skip = {"_id", "published", "geo", *extra}
+    return {k: v for k, v in doc.items() if k not in skip}

@@ -1,0 +1,148 @@
+"""Event detection and ACLED classification of one sentence, by ordered trigger rules.
+
+Each rule is (sub-event type, trigger regex, strength). Specific weapons beat generic violence
+("a vehicle-borne suicide attack" is a Suicide bomb, not an Armed clash); strategic verbs that
+neutralise a weapon beat the weapon ("defused an IED" is Disrupted weapons use). Generic words
+("attack", "killed") are resolved by who the victims are: soldiers/posts make an Armed clash,
+villagers make Violence against civilians / Attack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sahelwatch.contracts import SUB_EVENT_TYPES, EventType
+
+_F = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class EventHit:
+    sub_event_type: str
+    event_type: EventType
+    trigger: str
+    start: int
+    strength: float  # 1.0 unambiguous, lower for generic words
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{pattern})\b", _F)
+
+
+# (sub-event type, trigger, strength); order is priority when several fire in one sentence
+_RULES: list[tuple[str, re.Pattern[str], float]] = [
+    ("Disrupted weapons use", _rx(
+        r"(?:defused|defusing|dismantled|deactivated|neutrali[sz]ed|destroyed|found|discovered|seized)\s+(?:\w+\s+){0,3}"
+        r"(?:ieds?|improvised explosive devices?|explosive devices?|mines?|landmines?|bombs?|explosives?|weapons caches?|"
+        r"arms caches?)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|bomb|suicide|"
+        r"kamikaze)[\w -]*|(?:car bomb|bomb|suicide|kamikaze)[\w -]{0,20}(?:was|were) (?:thwarted|foiled|defused|prevented)|"
+        r"désamorcé\w*|déjoué\w*|attentat déjoué"), 1.0),
+    ("Suicide bomb", _rx(
+        r"suicide[- ](?:bomb\w*|attack\w*|car|vehicle|truck|motorbike|vest)|suicide bomber|kamikaze\w*|vbieds?|"
+        r"vehicle[- ]borne|car[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|truck)|attentat[- ]suicide|"
+        r"véhicule piégé"), 1.0),
+    ("Air/drone strike", _rx(
+        r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|air raids?|"
+        r"(?:helicopter|aircraft|jets?|drones?|planes?) (?:\w+ )?(?:struck|fired|bombed|strafed|targeted|attacked)|"
+        r"bombed by|frappes? (?:aérienne|de drone)s?|(?:the|a) strikes? (?:on|killed|hit|targeted)"), 1.0),
+    ("Remote explosive/landmine/IED", _rx(
+        r"ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|(?:hit|struck|ran over|triggered|detonated) "
+        r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|truck|bus|car) "
+        r"(?:hit|struck|ran over) (?:a|an) |exploded|explosion|engins? explosifs?|mines? artisanales?|a sauté sur"), 0.95),
+    ("Grenade", _rx(r"grenades?"), 0.95),
+    ("Shelling/artillery/missile attack", _rx(
+        r"shell(?:ing|ed|s)|mortars?|rockets?|artillery|missiles?|obus|tirs? de mortiers?|roquettes?"), 0.9),
+    ("Abduction/forced disappearance", _rx(
+        r"kidnapp\w*|abduct\w*|taken hostage|took (?:\w+ ){0,3}hostage|hostage[- ]taking|forced disappearance|"
+        r"enlev\w+|enlèvement|rapt|pris en otage"), 0.95),
+    ("Sexual violence", _rx(r"raped|rapes?|sexual violence|sexual assault|viols?|violées?"), 0.9),
+    ("Arrests", _rx(
+        r"arrested|arrests?|detained|apprehended|rounded up|taken into custody|interpell\w+|arrêtée?s?|"
+        r"arrestations?"), 0.85),
+    ("Government regains territory", _rx(
+        r"(?:army|troops|forces|soldiers|fama|military)\s+(?:\w+\s+){0,3}(?:retook|recaptured|regained control|"
+        r"took back|reclaimed|liberated)|reprise? (?:le contrôle|de)"), 0.9),
+    ("Non-state actor overtakes territory", _rx(
+        r"(?:militants?|jihadists?|rebels?|insurgents?|fighters|jnim|cma|fla|csp\w*|islamists?|armed groups?)\s+"
+        r"(?:\w+\s+){0,3}(?:seized|captured|took control|overran|taken control|took over)\s+(?:of\s+)?(?:the\s+)?"
+        r"(?:town|city|village|camp|base|locality|control|[A-Z]\w+)"), 0.9),
+    ("Non-violent transfer of territory", _rx(
+        r"took possession of|handed over|handover|withdr[ae]w\w* from|(?:its|their) withdrawal from|departure from|"
+        r"left (?:the|its) (?:camp|base)|retrocession|rétrocession|leaves base"), 0.7),
+    ("Headquarters or base established", _rx(r"(?:set up|established|opened|installed) (?:a |its |their )?(?:new )?(?:base|camp|headquarters|outpost)"), 0.8),
+    ("Change to group/activity", _rx(r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|declared a blockade"), 0.6),
+    ("Looting/property destruction", _rx(
+        r"loot\w*|pillag\w*|plunder\w*|torched|set (?:on )?fire|set ablaze|burn(?:ed|t|ing)(?! to death| alive)|"
+        r"destroyed|ransacked|stole|stolen|rustl\w+|made off with|incendi\w+|saccag\w+"), 0.6),
+    ("Excessive force against protesters", _rx(r"(?:fired|opened fire) on (?:the )?(?:protesters|demonstrators|crowd)|"
+                                               r"(?:protesters|demonstrators) (?:were )?(?:shot|killed)"), 0.95),
+    ("Protest with intervention", _rx(r"(?:dispersed|tear gas|teargas|baton)\w*"), 0.5),
+    ("Violent demonstration", _rx(r"riot\w*|violent (?:demonstrat|protest)\w*|emeutes?|émeutes?"), 0.85),
+    ("Mob violence", _rx(r"mob|lynch\w*|vigilante justice"), 0.8),
+    ("Peaceful protest", _rx(r"protest\w*|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|sit-in|manifest\w+|marche"), 0.7),
+    ("Armed clash", _rx(
+        r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|battles?|"
+        r"skirmish\w*|repelled|repulsed|came under fire|harassing fire|gunfire|incursion|offensive|assault\w*|"
+        r"affrontements?|accrochages?|embuscades?|combats?|raid\w*|stormed|overran"), 0.8),
+    ("Attack", _rx(
+        r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|murder\w*|"
+        r"beheaded|exécut\w*|tués? par balles?"), 0.85),
+    ("*attack", _rx(r"attack\w*|struck|strikes?|killed|killing|kills|dead|died|deaths?|attaqu\w*|attentats?|tué\w*|"
+                    r"neutrali[sz]ed|targeted"), 0.5),
+]
+
+_CIVILIAN_TARGET = re.compile(
+    r"\b(?:civilians?|villagers?|residents?|villages?|hamlets?|market|mosque|church|worshippers?|traders?|farmers?|"
+    r"herders?|passengers?|women|children|families|wedding|displaced|teachers?|school|civils|villageois|chiefs?|"
+    r"pharmacy|population|people)\b", _F)
+_MILITARY_TARGET = re.compile(
+    r"\b(?:soldiers?|troops?|army|military|post|base|camp|garrison|convoy|patrol|checkpoint|gendarmes?|gendarmerie|"
+    r"police|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|mercenar\w+|positions?|"
+    r"militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|assailants|attackers)\b", _F)
+_ARMED_PERPETRATOR = re.compile(
+    r"\b(?:gunmen|armed men|militants?|jihadis\w*|terrorists?|assailants|attackers|extremists?|islamists?|bandits?|"
+    r"insurgents?|militias?|dozos?|hunters|soldiers|troops|army|forces|fighters|jnim|gsim|isgs|mercenar\w+|wagner)\b", _F)
+
+
+def classify_sentence(text: str) -> list[EventHit]:
+    """Every trigger in ``text``, strongest rule first. '*attack' hits are generic (resolved later)."""
+    hits: list[EventHit] = []
+    for sub, rx, strength in _RULES:
+        m = rx.search(text)
+        if m is None:
+            continue
+        et: EventType = SUB_EVENT_TYPES[sub] if sub in SUB_EVENT_TYPES else "Battles"
+        hits.append(EventHit(sub, et, m.group(), m.start(), strength))
+    return hits
+
+
+def resolve_generic(text: str, civilians_killed: bool, soldiers_or_militants_killed: bool) -> tuple[str, EventType]:
+    """An attack without a weapon word: against soldiers/posts it is a clash, against villagers an attack."""
+    if soldiers_or_militants_killed:
+        return "Armed clash", "Battles"
+    if civilians_killed:
+        return "Attack", "Violence against civilians"
+    civ = _CIVILIAN_TARGET.search(text) is not None
+    mil = _MILITARY_TARGET.search(text) is not None
+    if mil and not civ:
+        return "Armed clash", "Battles"
+    if civ and not mil:
+        return "Attack", "Violence against civilians"
+    if civ and mil:
+        return "Armed clash", "Battles"
+    return "Attack" if _ARMED_PERPETRATOR.search(text) else "Armed clash", (
+        "Violence against civilians" if _ARMED_PERPETRATOR.search(text) else "Battles")
+
+
+def pick(hits: list[EventHit]) -> EventHit | None:
+    """The hit that decides the sentence's type: the first specific rule, else the generic one."""
+    specific = [h for h in hits if h.sub_event_type != "*attack"]
+    if not specific:
+        return hits[0] if hits else None
+    # an arrest verb before a weapon word ("arrested the mastermind of the suicide attack") is an arrest
+    arrests = [h for h in specific if h.sub_event_type == "Arrests"]
+    others = [h for h in specific if h.sub_event_type != "Arrests"]
+    if arrests and others and arrests[0].start < min(h.start for h in others):
+        return arrests[0]
+    return specific[0]

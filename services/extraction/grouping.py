@@ -1,0 +1,130 @@
+"""Sentences about the same incident grouped: one incident per place and day.
+
+A sentence naming no place joins the incident told just before it (same paragraph or the next
+sentence), else the one told just after it; a region- or country-level incident folds into the
+article's only town-level incident when nothing contradicts (different day or toll).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from sahelwatch.contracts import PlaceMention
+
+from services.extraction.mentions import Mention, event_places
+
+
+def place_key(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in s if c.isalnum()).lower()
+
+
+@dataclass
+class Group:
+    place: PlaceMention | None
+    coarse: bool
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def first_index(self) -> int:
+        return min(m.sentence.index for m in self.mentions)
+
+    @property
+    def day(self) -> object | None:
+        return next((m.day.value for m in self.mentions if m.day is not None), None)
+
+    @property
+    def killed(self) -> int | None:
+        return next((m.casualties.killed for m in self.mentions
+                     if m.casualties.killed is not None and not m.casualties.earlier), None)
+
+    def add(self, m: Mention) -> None:
+        if m not in self.mentions:
+            self.mentions.append(m)
+
+
+def group_mentions(mentions: list[Mention]) -> list[Group]:
+    groups: list[Group] = []
+    floating: list[Mention] = []
+    by_sentence: dict[int, list[Group]] = {}
+    for m in mentions:
+        places = event_places(m)
+        if not places:
+            floating.append(m)
+            continue
+        for f in places:
+            coarse = f.mention.relation in ("country", "region")
+            g = _find_group(groups, f.mention, m)
+            if g is None:
+                g = Group(f.mention, coarse)
+                groups.append(g)
+            g.add(m)
+            by_sentence.setdefault(m.sentence.index, []).append(g)
+    for m in floating:
+        target = _neighbour(m, by_sentence)
+        if target is not None:
+            target.add(m)
+    if not groups and floating:
+        strong = [m for m in floating if m.has_casualties or (m.top is not None and m.top.strength >= 0.9)]
+        if strong:
+            g = Group(None, True, strong)
+            groups.append(g)
+    groups = _fold_coarse(groups)
+    groups.sort(key=lambda g: g.first_index)
+    return groups
+
+
+def _find_group(groups: list[Group], place: PlaceMention, m: Mention) -> Group | None:
+    key = place_key(place.name)
+    day = m.day.value if m.day is not None else None
+    for g in groups:
+        if g.place is None or place_key(g.place.name) != key:
+            continue
+        gd = g.day
+        if day is not None and gd is not None and gd != day:
+            continue
+        return g
+    return None
+
+
+def _neighbour(m: Mention, by_sentence: dict[int, list[Group]]) -> Group | None:
+    i = m.sentence.index
+    for j in range(i - 1, max(-1, i - 4), -1):
+        gs = by_sentence.get(j)
+        if gs:
+            g0 = gs[-1]
+            same_par = any(x.sentence.paragraph == m.sentence.paragraph for x in g0.mentions)
+            if same_par or j == i - 1:
+                return g0 if len(gs) == 1 else None
+            break
+    for j in range(i + 1, i + 3):
+        gs = by_sentence.get(j)
+        if gs:
+            return gs[0] if len(gs) == 1 else None
+    return None
+
+
+def _fold_coarse(groups: list[Group]) -> list[Group]:
+    specific = [g for g in groups if not g.coarse]
+    if len(specific) != 1:
+        return groups
+    target = specific[0]
+    out = [target]
+    for g in groups:
+        if g is target:
+            continue
+        if g.coarse and _compatible(g, target):
+            for m in g.mentions:
+                target.add(m)
+            target.mentions.sort(key=lambda m: m.sentence.index)
+        else:
+            out.append(g)
+    return out
+
+
+def _compatible(a: Group, b: Group) -> bool:
+    if a.day is not None and b.day is not None and a.day != b.day:
+        return False
+    ka, kb = a.killed, b.killed
+    return ka is None or kb is None or ka == kb

@@ -1,0 +1,157 @@
+"""Place mentions of one sentence, given the gazetteer's spans (``PlaceIndex``) and patterns.
+
+Relations read from the words around a name: "15 km from Bamako" (distance), "near Gao" (near),
+"north of Timbuktu" (direction), "in the Mopti region" (region), a country name (country),
+"(Douentza, Mopti)" (admin hint). A name that only describes another one ("Kati, a town 15 km
+from Bamako"), a destination ("evacuated to Bamako"), a dateline or a speaker's whereabouts
+("said from Bamako") is not the event's place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sahelwatch.contracts import PlaceMention
+from sahelwatch.places import PlaceKind, PlaceSpan
+
+from services.extraction.numbers import NUMBER, parse_number
+
+_F = re.IGNORECASE
+_DIR = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|northern|southern|eastern|"
+        r"western|nord|sud|est|ouest)")
+_DISTANCE = re.compile(
+    rf"(?P<n>{NUMBER}|\d+(?:\.\d+)?)\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^)]*\))?\s*"
+    rf"(?:away\s+)?(?:(?P<dir>{_DIR})\s+)?(?:from|of|outside|de|away from|au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$", _F)
+_DIRECTION = re.compile(rf"\b(?P<dir>{_DIR})\s+(?:of|de)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", _F)
+_NEAR = re.compile(
+    r"\b(?:near|outside|close to|around|in the vicinity of|not far from|on the outskirts of|outskirts of|"
+    r"on the road (?:to|between)|près de|non loin de|aux environs de|à proximité de|environs de)\s+"
+    r"(?:the\s+)?(?:(?:town|city|village|locality|commune|capital|area)\s+)?(?:of\s+)?$", _F)
+_REGION_BEFORE = re.compile(r"\b(?:region|province|prefecture|cercle|circle|department|district) (?:of|de)\s+$", _F)
+_REGION_AFTER = re.compile(r"^\s*(?:region|province|cercle|circle|department|district)\b(?!\s+(?:town|city|village))", _F)
+_REGION_AS_HINT = re.compile(r"^\s*(?:region|province|cercle)\s+(?:town|city|village|locality|commune)\s+of\s+$", _F)
+_DEST = re.compile(r"\b(?:to|towards?|toward|into|à destination de|vers|en route for|bound for|heading for|"
+                   r"evacuated to|flown to|taken to|fled to|back to)\s+(?:the\s+)?$", _F)
+_FROM = re.compile(r"\b(?:from|de)\s+(?:the\s+)?$", _F)
+_SPEAKER = re.compile(r"^\s*(?:,\s*)?(?:said|told|says|reported|announced|stated|on condition)\b", _F)
+_SAID_FROM = re.compile(r"\b(?:said|told \w+|speaking|reported|based|headquartered)\s+(?:from|in)\s+$", _F)
+_ORG_AFTER = re.compile(r"^\s*(?:university|airport\s+(?:authorities|officials)|ministry|government|authorities|"
+                        r"junta|based|-based|correspondent|court|prosecutor)\b", _F)
+_UNIVERSITY = re.compile(r"\b(?:university|universit[ée]) of\s+$", _F)
+_BETWEEN_2ND = re.compile(r"\bbetween\s+[\w' -]{2,30}\s+and\s+$", _F)
+_ADMIN_HINT = re.compile(r"^\s*\((?P<a>[^()]{2,60})\)")
+_SUBPART_AFTER = re.compile(r"^(?:-[\w-]+)?\s+(?:neighbo\w+|quarter|suburb|district) of\b", _F)
+_AREA_OF = re.compile(r"^\s+(?:area|region|cercle|circle|commune|district|province) of\s+$", _F)
+_APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|village|locality|commune|base|camp|area|"
+                         r"hamlet|garrison town|district)\b", _F)
+_FALLBACK = re.compile(
+    r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|localité) (?:of|de)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
+_FALLBACK_IN = re.compile(
+    r"\b(?:in|at|near|outside|around)\s+(?:the\s+)?(?:(?:village|town|locality|commune|hamlet|area)\s+(?:of\s+)?)?"
+    r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*(?:\s[A-Z][a-zà-ÿ'’]+)?)(?!\s*(?:'s|’s))")
+_NOT_PLACE = frozenset("""
+    The A An This That These Those It Its Islamic Islam Al El Mali Malian France French Russian Russia United Nations
+    UN Africa African Europe European West North South East Central Northern Southern Eastern Western Sahel Sahara
+    January February March April May June July August September October November December Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday Parliament Government Ministry Council Court Army Police Human Rights
+    Watch Amnesty International Twitter Facebook English Arabic Muslims Muslim Christian Christians God Allah
+    Dozo Dozos Fulani Peul Peulh Peuhl Bambara Dogon Tuareg Touareg Songhai Songhay Bozo Arab Arabs Mossi Hausa
+    Daoussahak Imghad Ifoghas Minusma MINUSMA Barkhane Wagner Operation Coordination Platform Plateforme Group
+    Azawad Tamasheq Burkina Faso Niger Algeria Mauritania Senegal Guinea Ivory Coast Chad Nigeria
+""".split())
+ETHNONYMS = frozenset(
+    "bambara dogon fulani peul peulh peuhl tuareg touareg songhai songhay bozo arab mossi dozo dozos hausa "
+    "daoussahak imghad ifoghas malinke soninke".split())
+_POSSESSIVE_COUNTRY = re.compile(r"^(?:'s|’s)\b")
+_COUNTRY_ADJ_DIR = re.compile(rf"\b(?P<dir>{_DIR}|central|centre of)\s+$", _F)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundPlace:
+    mention: PlaceMention
+    start: int  # offset in the sentence
+    kind: PlaceKind
+    describes_previous: bool = False  # an anchor that only describes the place before it
+
+
+def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[FoundPlace]:
+    """Event-place candidates in ``sentence``; ``spans`` are the index's spans (article offsets)."""
+    out: list[FoundPlace] = []
+    last_end = -1
+    for sp in spans:
+        s, e = sp.start - offset, sp.end - offset
+        if s < 0 or e > len(sentence):
+            continue
+        before = sentence[max(0, s - 60):s]
+        after = sentence[e:e + 60]
+        if _DEST.search(before) or _SAID_FROM.search(before) or _UNIVERSITY.search(before):
+            continue
+        if _ORG_AFTER.match(after) or _BETWEEN_2ND.search(before) or _REGION_AS_HINT.match(after):
+            continue
+        if _SPEAKER.match(after) and s < 3:  # dateline-like "Bamako, ... said"
+            continue
+        name = sp.name
+        if name.lower() in ETHNONYMS or _SUBPART_AFTER.match(after):
+            continue
+        if out and _AREA_OF.match(sentence[last_end:s]):
+            if out[-1].mention.admin_hint is None:
+                prev = out[-1]
+                out[-1] = FoundPlace(prev.mention.model_copy(update={"admin_hint": name}), prev.start, prev.kind)
+            continue
+        relation: str = "in"
+        dist: float | None = None
+        direction: str | None = None
+        kind = sp.kind
+        m = _DISTANCE.search(before)
+        if m:
+            relation = "distance"
+            n = parse_number(m["n"]) if not re.match(r"\d+\.\d", m["n"]) else None
+            dist = float(n) if n is not None else float(m["n"]) if re.fullmatch(r"\d+(?:\.\d+)?", m["n"]) else None
+            direction = m["dir"].lower() if m["dir"] else None
+        elif (md := _DIRECTION.search(before)) is not None:
+            relation, direction = "direction", md["dir"].lower()
+        elif _NEAR.search(before):
+            relation = "near"
+        elif kind == "country":
+            relation = "country"
+            mc = _COUNTRY_ADJ_DIR.search(before)
+            if mc and mc["dir"].lower() not in ("central", "centre of"):
+                direction = mc["dir"].lower()
+        elif kind == "admin1" or _REGION_AFTER.match(after) or _REGION_BEFORE.search(before):
+            relation = "region"
+        elif _FROM.search(before):
+            continue
+        if kind == "country" and _POSSESSIVE_COUNTRY.match(after):
+            continue  # "Mali's army": a country as owner, not a place of the event
+        hint = None
+        if (mh := _ADMIN_HINT.match(after)) is not None and not re.search(r"\d|km|mile", mh["a"], _F):
+            hint = mh["a"].strip()
+        # "Kolokani, 60 km north of Bamako" / "Kati, a town near Bamako": the anchor only describes Kolokani
+        describes = relation in ("distance", "near", "direction", "country", "region") and bool(out) and (
+            _APPOSITION.match(sentence[last_end:s]) is not None
+            or (s - last_end < 45 and "," in sentence[last_end:s] and out[-1].kind == "settlement"))
+        out.append(FoundPlace(
+            PlaceMention(name=name, relation=relation, distance_km=dist, direction=direction,
+                         admin_hint=hint), s, kind, describes))
+        last_end = e
+    covered = [(f.start, f.start + len(f.mention.name)) for f in out]
+    for m in _FALLBACK.finditer(sentence):
+        if any(a < m.end("name") and m.start("name") < b for a, b in covered):
+            continue
+        if any(f.start > m.start() and f.start < m.end() + 3 for f in out):
+            continue
+        out.append(FoundPlace(PlaceMention(name=m["name"]), m.start("name"), "settlement"))
+    if not any(f.kind == "settlement" for f in out):
+        for m in _FALLBACK_IN.finditer(sentence):
+            name = m["name"]
+            if name.split()[0] in _NOT_PLACE or name.lower() in ETHNONYMS or name.endswith(("'s", "’s")):
+                continue
+            if any(a <= m.start("name") < b for a, b in covered):
+                continue
+            rel = "near" if re.match(r"(?:near|outside|around)\b", m.group(), _F) else "in"
+            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement"))  # type: ignore[arg-type]
+            break
+    out.sort(key=lambda f: f.start)
+    return [f for f in out if not f.describes_previous]

@@ -1,0 +1,244 @@
+"""Place mention -> Location: pick among homonyms, attach admin names, set geo_precision.
+
+Precision: 1 = the place itself ("in Gao"), 2 = near it ("15 km from Gao", "north of Gao") or a
+feature that is an area (forest, hill, marsh), 3 = region (centroid) or country (no point).
+An unknown name returns None: the record's location stays null, never a made-up point.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+from sahelwatch.contracts import IncidentRecord, Location, PlaceMention
+from sahelwatch.gazetteer import Gazetteer, Place, Region
+from sahelwatch.gazetteer.index import LINEAR_CODES
+from sahelwatch.gazetteer.names import normalize, strip_admin_words
+from sahelwatch.telemetry import GEO_PRECISION, GEOCODE_LOOKUP_SECONDS, GEOCODE_RESULTS
+
+from services.geocoding.scoring import Evidence, Scored, haversine_km, score_candidate
+
+MAX_CANDIDATES = 5
+# Runner-up this close, and far away: the choice is reported as ambiguous in the metrics.
+AMBIGUOUS_MARGIN = 0.05
+AMBIGUOUS_KM = 25.0
+_POINT_CLASSES = frozenset({"P", "S"})
+
+
+class Geocoder:
+    """Resolves place mentions against a Gazetteer; pure, no I/O, safe to share."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self._admin_cache: dict[int, tuple[str | None, str | None]] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def geocode(self, record: IncidentRecord, context: Sequence[PlaceMention] = ()) -> IncidentRecord:
+        """A copy of ``record`` with ``location`` resolved from ``record.place``; counts the outcome."""
+        if record.place is None:
+            GEOCODE_RESULTS.labels(outcome="no_place").inc()
+            return record.model_copy(update={"location": None})
+        location = self.resolve(record.place, context, country_focus=self._focus(context))
+        if location is None:
+            GEOCODE_RESULTS.labels(outcome="unresolved").inc()
+        else:
+            GEOCODE_RESULTS.labels(outcome="ambiguous" if _ambiguous(location) else "resolved").inc()
+            GEO_PRECISION.labels(precision=str(location.geo_precision)).inc()
+        return record.model_copy(update={"location": location})
+
+    def resolve(
+        self, mention: PlaceMention, context: Sequence[PlaceMention] = (), country_focus: str | None = None
+    ) -> Location | None:
+        """The Location ``mention`` most likely names, or None when the gazetteer does not know it."""
+        started = time.perf_counter()
+        try:
+            return self._resolve(mention, context, country_focus)
+        finally:
+            GEOCODE_LOOKUP_SECONDS.observe(time.perf_counter() - started)
+
+    # ------------------------------------------------------------------ steps
+
+    def _resolve(
+        self, mention: PlaceMention, context: Sequence[PlaceMention], country_focus: str | None
+    ) -> Location | None:
+        name = mention.name.strip()
+        if not normalize(name):
+            return None
+        focus = self._country_code(mention.country_hint) or self._country_code(country_focus)
+        if mention.relation in ("country", "in", "region"):
+            country = self.gazetteer.country(name)
+            if country is not None:
+                return Location(name=country.name, country=country.name, country_code=country.code,
+                                geo_precision=3, score=1.0)  # fmt: skip
+        if mention.relation == "region":
+            region = self.gazetteer.region(name, focus)
+            if region is not None:
+                return self._region_location(region)
+        scored = self._candidates(name, mention, context, focus)
+        if not scored:
+            region = self.gazetteer.region(name, focus)
+            return self._region_location(region) if region is not None else None
+        best = scored[0]
+        if best.place.feature_code == "ADM1" and mention.relation in ("in", "region"):
+            region = self.gazetteer.region(best.place.name, best.place.country_code)
+            if region is not None:
+                return self._region_location(region, scored)
+        return self._place_location(best, scored, near=mention.relation in ("near", "distance", "direction"))
+
+    def _candidates(
+        self, name: str, mention: PlaceMention, context: Sequence[PlaceMention], focus: str | None
+    ) -> list[Scored]:
+        found = self.gazetteer.lookup_scored(name)[: MAX_CANDIDATES * 4]
+        if not found:
+            return []
+        evidence = self._evidence(name, mention, context, focus)
+        scored = [score_candidate(self.gazetteer, p, q, self._admin_names(p), evidence) for p, q in found]
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _evidence(
+        self, name: str, mention: PlaceMention, context: Sequence[PlaceMention], focus: str | None
+    ) -> Evidence:
+        evidence = Evidence(country_code=focus, primary=frozenset(self.gazetteer.primary_countries))
+        if mention.admin_hint:
+            self._add_hint(evidence, mention.admin_hint, focus)
+        own = normalize(name)
+        seen: set[str] = {own}
+        for other in context:
+            key = normalize(other.name)
+            if key in seen or not key:
+                continue
+            seen.add(key)
+            if other.relation == "country" or self.gazetteer.country(other.name) is not None:
+                continue
+            region = self.gazetteer.region(other.name, focus)
+            if other.relation == "region" or (region is not None and not self._is_town(other.name)):
+                evidence.context_regions.add(strip_admin_words(other.name))
+                continue
+            places = [p for p in self.gazetteer.lookup(other.name)[:3] if p.feature_class in _POINT_CLASSES]
+            if places:
+                top = places[0]
+                evidence.context_points.append((top.latitude, top.longitude))
+        return evidence
+
+    def _add_hint(self, evidence: Evidence, hint: str, focus: str | None) -> None:
+        for part in hint.replace("(", ",").replace(")", ",").split(","):
+            if not normalize(part):
+                continue
+            key = strip_admin_words(part)
+            evidence.hint_admin.add(key)
+            region = self.gazetteer.region(part, focus)
+            if region is not None:
+                evidence.hint_admin.add(strip_admin_words(region.name))
+            towns = [p for p in self.gazetteer.lookup(part)[:2] if p.feature_class == "P"]
+            evidence.hint_points.extend((p.latitude, p.longitude) for p in towns)
+
+    # ------------------------------------------------------------------ building locations
+
+    def _place_location(self, best: Scored, scored: list[Scored], *, near: bool) -> Location:
+        place = best.place
+        admin1, admin2 = self._admin_names(place)
+        country = self.gazetteer.country_name(place.country_code)
+        base = {
+            "name": place.name, "admin1": admin1, "admin2": admin2, "country": country,
+            "country_code": place.country_code or None, "gazetteer_id": f"geonames:{place.geonameid}",
+            "feature_code": place.feature_code, "candidates": _explain(scored, self), "score": best.score,
+        }  # fmt: skip
+        if place.feature_code.startswith("PCL"):
+            return Location(**{**base, "admin1": None, "admin2": None, "geo_precision": 3})
+        if place.feature_code in LINEAR_CODES:  # a river: no meaningful point
+            return Location(**base, geo_precision=3)
+        if place.feature_code == "ADM2" and self.gazetteer.admin is not None:
+            centroid = self.gazetteer.admin.cercle_centroid(place.name)
+            if centroid is not None:
+                return Location(**base, latitude=centroid[0], longitude=centroid[1], geo_precision=3)
+        precision = 1 if place.feature_class in _POINT_CLASSES and not near else 2
+        if place.feature_class == "A":
+            precision = 3
+        return Location(**base, latitude=place.latitude, longitude=place.longitude, geo_precision=precision)
+
+    def _region_location(self, region: Region, scored: Sequence[Scored] = ()) -> Location:
+        return Location(
+            name=region.name, admin1=region.name, country=self.gazetteer.country_name(region.country_code),
+            country_code=region.country_code or None, latitude=region.latitude, longitude=region.longitude,
+            geo_precision=3, gazetteer_id=f"geonames:{region.geonameid}" if region.geonameid else None,
+            feature_code="ADM1", candidates=_explain(list(scored), self),
+            score=scored[0].score if scored else 1.0,
+        )  # fmt: skip
+
+    def _admin_names(self, place: Place) -> tuple[str | None, str | None]:
+        """(region, cercle): from the polygons when they cover the point, else GeoNames codes.
+
+        The polygons predate 2016; when GeoNames puts the place in a region they do not know
+        (Ménaka, Taoudénit), the current GeoNames region name wins.
+        """
+        cached = self._admin_cache.get(place.geonameid)
+        if cached is not None:
+            return cached
+        geo_admin1 = self.gazetteer.admin1_name(place)
+        admin1, admin2 = geo_admin1, self.gazetteer.admin2_name(place)
+        admin = self.gazetteer.admin
+        if admin is not None and not place.feature_code.startswith("PCL"):
+            area = admin.locate(place.latitude, place.longitude)
+            if area is not None and (area.country_code in (None, place.country_code)):
+                admin1, admin2 = area.admin1, area.admin2
+                if geo_admin1 and admin.region_display(geo_admin1) is None:
+                    admin1 = geo_admin1
+        result = (admin1, admin2)
+        if len(self._admin_cache) < 500_000:
+            self._admin_cache[place.geonameid] = result
+        return result
+
+    def _country_code(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        if len(value) == 2 and value.isupper():
+            return value
+        country = self.gazetteer.country(value)
+        return country.code if country else None
+
+    def _focus(self, context: Sequence[PlaceMention]) -> str | None:
+        """The country the article is about: most named country among its mentions, if any."""
+        votes: Counter[str] = Counter()
+        for mention in context:
+            code = self._country_code(mention.country_hint)
+            if code is None and mention.relation in ("country", "in"):
+                country = self.gazetteer.country(mention.name)
+                code = country.code if country else None
+            if code:
+                votes[code] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _is_town(self, name: str) -> bool:
+        return any(p.feature_class == "P" for p in self.gazetteer.lookup(name)[:2])
+
+
+def _explain(scored: Sequence[Scored], geocoder: Geocoder) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for item in scored[:MAX_CANDIDATES]:
+        place = item.place
+        out.append({
+            "gazetteer_id": f"geonames:{place.geonameid}", "name": place.name,
+            "feature_code": place.feature_code, "country_code": place.country_code,
+            "admin1": geocoder._admin_names(place)[0], "latitude": place.latitude,
+            "longitude": place.longitude, "population": place.population, "score": item.score,
+            "terms": dict(item.terms),
+        })  # fmt: skip
+    return out
+
+
+def _ambiguous(location: Location) -> bool:
+    cands = location.candidates
+    if len(cands) < 2:
+        return False
+    first, second = cands[0], cands[1]
+    s1, s2 = first.get("score"), second.get("score")
+    if not isinstance(s1, float | int) or not isinstance(s2, float | int) or s1 - s2 > AMBIGUOUS_MARGIN:
+        return False
+    coords = [first.get("latitude"), first.get("longitude"), second.get("latitude"), second.get("longitude")]
+    if not all(isinstance(c, float) for c in coords):
+        return True
+    lat1, lon1, lat2, lon2 = (float(c) for c in coords if isinstance(c, float))
+    return haversine_km(lat1, lon1, lat2, lon2) > AMBIGUOUS_KM
