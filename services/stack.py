@@ -93,7 +93,11 @@ def up(settings: Settings, stages: tuple[str, ...] = STAGES, timeout: float = 90
                     raise StackError(f"{stage} exited at start; see {log}:\n{log.read_text()[-1500:]}")
                 return _healthy(url)
 
-            wait_for(ready, timeout, f"{stage} /health at {url}", interval=0.1)
+            try:
+                wait_for(ready, timeout, f"{stage} /health at {url}", interval=0.1)
+            except StackError as exc:
+                log = settings.state_dir / "logs" / f"{stage}.log"
+                raise StackError(f"{exc}; {log} ends with:\n{log.read_text()[-1500:]}") from exc
     except BaseException:
         down(settings)
         raise

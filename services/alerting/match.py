@@ -7,8 +7,10 @@
 * Then an evidence score (sub-event type, same day, closeness, actor overlap, text similarity,
   equal tolls) must reach ``MERGE_THRESHOLD``. A report whose place is unknown or region-only (then
   the regions must agree) also needs corroboration: shared actors, similar text or the same non-zero
-  toll. A report with no date at all (nor publication date) needs corroboration or the same town
-  (<= 10 km).
+  toll. A report with no date at all (nor publication date) needs corroboration, or the same town
+  (<= 10 km) and tolls that do not contradict (not more than double plus two).
+* Also needing corroboration: different event types within the family, and two distinct named
+  towns (both precision 1) more than 10 km apart. Generic actors never corroborate.
 * Advisories merge with advisories: same issuer, same area (or country), dates within 7 days.
 """
 
@@ -41,7 +43,10 @@ _FAMILIES: dict[str, str] = {
     "Strategic developments": "strategic",
 }
 _STOPWORDS = {"the", "of", "in", "to", "for", "and", "de", "du", "la", "le", "des", "en", "au"}
-_GENERIC_ACTORS = {"civilians", "unknown", "unidentified armed group", "militants", "gunmen"}
+_GENERIC_ACTORS = (
+    "civilians", "protesters", "rioters", "unknown", "unidentified", "militants", "gunmen", "armed men",
+    "assailants", "jihadists", "terrorists", "extremists", "islamists", "armed group",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,9 @@ def _precise(loc: Location | None) -> bool:
 
 
 def _actor_names(actors: Iterable[object]) -> set[str]:
-    names = {fold(getattr(a, "name", "")) for a in actors}
-    return {n for n in names if n and n not in _GENERIC_ACTORS}
+    """Distinctive actor names: generic ones ('Civilians (Mali)', 'unidentified gunmen') prove nothing."""
+    names = {re.sub(r"\s*\(.*?\)\s*", " ", fold(getattr(a, "name", ""))).strip() for a in actors}
+    return {n for n in names if n and not n.startswith(_GENERIC_ACTORS)}
 
 
 def _text(summary: str | None, evidence: Sequence[Evidence]) -> str:
@@ -144,6 +150,7 @@ def same_incident(record: IncidentRecord, incident: CanonicalIncident) -> MergeS
 def _same_event(record: IncidentRecord, incident: CanonicalIncident) -> MergeScore | None:
     reasons: list[str] = []
     score = 0.0
+    needs_corroboration = undated = False
     # event type family
     if record.event_type and incident.event_type:
         if _FAMILIES[record.event_type] != _FAMILIES[incident.event_type]:
@@ -154,14 +161,14 @@ def _same_event(record: IncidentRecord, incident: CanonicalIncident) -> MergeSco
         elif record.event_type == incident.event_type:
             score += 0.15
             reasons.append(f"same event type ({record.event_type})")
-        else:
+        else:  # e.g. 'Battles' vs 'Violence against civilians': possible, but needs more evidence
             score += 0.05
             reasons.append("same event-type family")
+            needs_corroboration = True
     # dates
     mine = _interval(record.event_date, record.time_precision, record.published_at)
     published = _published(incident.sources)
     theirs = _interval(incident.event_date, incident.time_precision, min(published) if published else None)
-    needs_corroboration = undated = False
     if mine is not None and theirs is not None:
         gap = _gap_days(mine, theirs)
         both_exact = mine.exact and theirs.exact
@@ -187,6 +194,8 @@ def _same_event(record: IncidentRecord, incident: CanonicalIncident) -> MergeSco
             return None
         score += 0.3 * (1 - distance / MAX_DISTANCE_KM)
         reasons.append(f"{distance:.0f} km apart")
+        if _distinct_towns(record.location, incident.location, distance):
+            needs_corroboration = True  # two named villages the same day: often two attacks
     else:
         needs_corroboration = True
         r_loc, i_loc = record.location, incident.location
@@ -218,13 +227,27 @@ def _same_event(record: IncidentRecord, incident: CanonicalIncident) -> MergeSco
         score += 0.1
         reasons.append(f"same toll ({record.fatalities})")
     corroborated = overlap >= 0.5 or similarity >= 0.7 or bool(same_toll and record.fatalities)
-    if undated and not corroborated and (distance is None or distance > SAME_PLACE_KM):
-        return None  # no date to compare: only the very same town (or other evidence) will do
+    same_town = distance is not None and distance <= SAME_PLACE_KM
+    contradicting = _tolls_differ(record.fatalities, incident.fatalities)
+    if undated and not corroborated and (not same_town or contradicting):
+        return None  # no date to compare: only the very same town, with tolls that agree, will do
     if needs_corroboration and not corroborated:
         return None
     if score < MERGE_THRESHOLD:
         return None
     return MergeScore(round(score, 4), tuple(reasons), distance)
+
+
+def _distinct_towns(a: Location | None, b: Location | None, distance: float) -> bool:
+    """Both places are towns themselves (precision 1), named differently and not next to each other."""
+    if a is None or b is None or a.geo_precision != 1 or b.geo_precision != 1:
+        return False
+    return distance > SAME_PLACE_KM and fold(a.name) != fold(b.name)
+
+
+def _tolls_differ(a: int | None, b: int | None) -> bool:
+    """Both known and far apart (more than double plus two): likely two different events."""
+    return a is not None and b is not None and max(a, b) > 2 * min(a, b) + 2
 
 
 def _same_advisory(record: IncidentRecord, incident: CanonicalIncident) -> MergeScore | None:

@@ -1,7 +1,8 @@
 """Alert rules: load and validate the YAML file, evaluate incidents, reload on change.
 
 De-duplication is carried by ``alert_id``: hash(rule, incident_id, level), where level is the
-fatality threshold bucket reached (0 for rules without levels). A redelivered message or an update
+fatality threshold bucket reached (0 for rules without levels); for advisories the advisory's level
+text is part of the key too, so a raised advisory re-alerts. A redelivered message or an update
 that crosses no new threshold yields the same id, so the service upserts by ``alert_id`` and
 publishes only ids it has not seen. Windowed rules key on (rule, region, cooldown period) instead:
 one alert per region per period however many incidents follow.
@@ -160,9 +161,8 @@ class Rule:
 
     def severity(self, level: int) -> Severity:
         levels = self.spec.thresholds()
-        if levels and levels[level].severity is not None:
-            return levels[level].severity or self.spec.severity
-        return self.spec.severity
+        chosen = levels[level].severity if levels else None
+        return chosen or self.spec.severity
 
 
 def _haystack(incident: CanonicalIncident) -> str:
@@ -173,6 +173,13 @@ def _haystack(incident: CanonicalIncident) -> str:
         parts += [incident.advisory.issuer, incident.advisory.level, incident.advisory.area]
     parts += [a.name for a in incident.actors]
     return fold(" \n ".join(p for p in parts if p))
+
+
+def _variant(incident: CanonicalIncident) -> str:
+    """What else re-alerts an incident: an advisory whose level changed (e.g. to 'leave immediately')."""
+    if incident.kind == Kind.advisory and incident.advisory is not None:
+        return fold(incident.advisory.level)
+    return ""
 
 
 def _reference_time(incident: CanonicalIncident) -> datetime:
@@ -227,15 +234,20 @@ class RuleSet:
         reasons = rule.match(incident)
         if reasons is None:
             return None
-        level = rule.level(incident)
-        if previous is not None and rule.match(previous) is not None and rule.level(previous) >= level:
+        level, variant = rule.level(incident), _variant(incident)
+        if (
+            previous is not None
+            and rule.match(previous) is not None
+            and rule.level(previous) >= level
+            and _variant(previous) == variant
+        ):
             return None  # already alerted at this level
         follow_up = previous is not None
         reason = "; ".join(reasons) or "matches every incident"
         return Alert(
             trace_id=incident.trace_id,
             stamps=dict(incident.stamps),
-            alert_id=_alert_id(rule.name, incident.incident_id, level),
+            alert_id=_alert_id(rule.name, incident.incident_id, level, *([variant] if variant else [])),
             rule=rule.name,
             severity=rule.severity(level),
             incident_id=incident.incident_id,

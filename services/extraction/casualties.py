@@ -48,12 +48,13 @@ _RESULT: dict[Kind, str] = {
 _STOP = (r"(?:km|kilomet\w*|miles?|years?|hours?|days?|months?|weeks?|minutes?|percent|vehicles?|trucks?|"
          r"motor\w*|bikes?|head|cattle|tons?|tonnes?|times|attacks?|villages?|localities|and|or|were|was|had|have|"
          r"has|been|are|in|on|at|during|after|when|while|by|the|who|which|that|than|of|after)\b")
-_WORD = rf"(?!{_STOP})[A-Za-zÀ-ÿ'’-]+"
+_WORD = rf"(?!{_STOP})[\"“”]?[A-Za-zÀ-ÿ'’-]+[\"“”]?"
 _AUX = r"(?:(?:were|was|have been|had been|has been|are|is|being|got|reportedly|allegedly|been|also|all|later|ont été|a été|sont|were later)\s+)"
 _CONT = rf"(?:(?:\s*,\s*|\s+)(?:and|as well as|plus|et|,\s*including|including)\s+{COUNT}(?:\s+{_WORD}){{0,3}})"
 
 _PASSIVE: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+(?:from\s+|of\s+)?{_WORD}){{0,5}}?)\s+{_AUX}{{0,3}}(?:{v})\b", _F)
+    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+(?:from\s+|of\s+)?{_WORD}){{0,5}}?)"
+                  rf"(?:\s*,\s*(?:including|among them|among whom)[^,;]{{1,60}},)?\s+{_AUX}{{0,3}}(?:{v})\b", _F)
     for k, v in _VERBS.items()
 }
 _PASSIVE_PAIR: dict[Kind, re.Pattern[str]] = {  # "2 gendarmes and a civilian were killed"
@@ -135,8 +136,16 @@ def _party(noun: str) -> Party:
     return "other"
 
 
+_ANY = re.compile(r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|perish|lives|behead|assassin|wound|"
+                  r"injur|hurt|kidnap|abduct|hostage|captive|toll|bilan|tu[ée]|mort|bless|enlev|otage|losing|lost|"
+                  r"bodies|fatalit|casualt", _F)
+_HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER})\b|\ban?\b", _F)
+
+
 def find_counts(text: str) -> list[Count]:
     found: dict[int, Count] = {}
+    if _ANY.search(text) is None:
+        return []
 
     def add(kind: Kind, m: re.Match[str], group: str = "c", noun: str = "") -> None:
         s = m.start(group)
@@ -194,6 +203,8 @@ def sentence_casualties(text: str) -> Casualties:
                 cs = mains
             else:  # "hundreds of soldiers, including 27 during the attack on X": the sub-count is the news
                 cs = [c for c in cs if c.sub] + [c for c in mains if not c.bound]
+        if any(not c.bound for c in cs):  # "killed 15 troops, leaving scores of militants dead": 15
+            cs = [c for c in cs if not c.bound]
         if not cs:
             continue
         total = sum(c.value for c in cs)

@@ -60,6 +60,9 @@ _REL = re.compile(
     r"le mois dernier|ce mois)\b",
     _F,
 )
+_SAY = r"(?:said|says|announced|reported|stated|told|confirmed|added|claimed|wrote|declared|indicated)"
+_SAID_BEFORE = re.compile(rf"\b{_SAY}\s+(?:(?:on|late|early)\s+)*$", _F)
+_SAID_AFTER = re.compile(rf"^(?:\s+(?:evening|morning|night|afternoon))?(?:,)?\s+(?:that\s+)?{_SAY}\b", _F)
 _YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 
 _REL_OFFSETS: dict[str, tuple[int, int]] = {  # phrase -> (days back, precision)
@@ -81,6 +84,7 @@ class DateHit:
     text: str
     explicit_year: bool = False
     rank: int = 0  # 0 a stated calendar day, 1 a weekday or relative day, 2 week, 3 month
+    reporting: bool = False  # "said on Saturday", "said today": when it was told, not when it happened
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -140,8 +144,14 @@ def find_dates(text: str, pub: date | None) -> list[DateHit]:
             d = _safe_date(pub.year - 1, month, day)
         if d is not None:
             add(DateHit(d, 3, m.start(), m.end(), m.group(), explicit, rank=3))
-    hits.sort(key=lambda h: (h.rank, h.start))
-    return hits
+    out = []
+    for h in hits:
+        before, after = text[max(0, h.start - 25):h.start], text[h.end:h.end + 25]
+        if _SAID_BEFORE.search(before) or _SAID_AFTER.match(after):
+            h = DateHit(h.value, h.precision, h.start, h.end, h.text, h.explicit_year, h.rank, True)
+        out.append(h)
+    out.sort(key=lambda h: (h.reporting, h.rank, h.start))
+    return out
 
 
 def years_mentioned(text: str) -> list[int]:

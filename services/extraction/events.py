@@ -40,7 +40,7 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         r"désamorcé\w*|déjoué\w*|attentat déjoué"), 1.0),
     ("Suicide bomb", _rx(
         r"suicide[- ](?:bomb\w*|attack\w*|car|vehicle|truck|motorbike|vest)|suicide bomber|kamikaze\w*|vbieds?|"
-        r"vehicle[- ]borne|car[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|truck)|attentat[- ]suicide|"
+        r"vehicle[- ]borne|(?:car|vehicle|truck)[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|truck)|attentat[- ]suicide|"
         r"véhicule piégé"), 1.0),
     ("Air/drone strike", _rx(
         r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|air raids?|"
@@ -88,7 +88,7 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
     ("Attack", _rx(
         r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|murder\w*|"
         r"beheaded|exécut\w*|tués? par balles?"), 0.85),
-    ("*attack", _rx(r"attack\w*|struck|strikes?|killed|killing|kills|dead|died|deaths?|attaqu\w*|attentats?|tué\w*|"
+    ("*attack", _rx(r"attack(?:s|ed|ers)?|struck|strikes?|killed|killing|kills|dead|died|deaths?|attaqu\w*|attentats?|tué\w*|"
                     r"neutrali[sz]ed|targeted"), 0.5),
 ]
 
@@ -146,3 +146,7 @@ def pick(hits: list[EventHit]) -> EventHit | None:
     if arrests and others and arrests[0].start < min(h.start for h in others):
         return arrests[0]
     return specific[0]
+
+
+def has_target(text: str) -> bool:
+    return _CIVILIAN_TARGET.search(text) is not None or _MILITARY_TARGET.search(text) is not None

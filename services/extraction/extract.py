@@ -97,9 +97,14 @@ def _type_of(g: Group) -> tuple[str, EventType, Mention]:
     from services.extraction.events import _RULES  # rule order is the priority
 
     order = {sub: i for i, (sub, _, _) in enumerate(_RULES)}
+    violent = any(m.casualties.killed for m in g.mentions) or any(
+        h.event_type != "Strategic developments" and h.sub_event_type != "*attack" and h.strength >= 0.8
+        for m in g.mentions for h in m.hits)
     for m in g.mentions:
         for h in m.hits:
             if h.sub_event_type == "*attack" or h.strength < 0.8:
+                continue
+            if violent and h.event_type == "Strategic developments":
                 continue
             rank = order[h.sub_event_type]
             if best is None or rank < best[0]:
@@ -132,6 +137,16 @@ def _incident(article: Article, g: Group, inferred: bool) -> IncidentRecord:
         c = chosen[0].casualties
         fatalities, high = c.killed, c.killed_high
         ev.append(Evidence(field="fatalities", sentence=chosen[0].sentence.text))
+        seen_parties = set(c.parties)
+        for m in exact:
+            mc = m.casualties
+            if (m is chosen[0] or mc.killed is None or abs(m.sentence.index - chosen[0].sentence.index) > 2
+                    or not mc.parties or "other" in mc.parties or mc.parties & seen_parties
+                    or "other" in seen_parties or fatalities is None):
+                continue
+            fatalities += mc.killed  # "killing one soldier ..." then "Seven assailants were killed"
+            seen_parties |= mc.parties
+            ev.append(Evidence(field="fatalities", sentence=m.sentence.text))
         others = [m.casualties.killed for m in exact if m.casualties.killed is not None]
         top = max([*others, *(x.casualties.killed_high or 0 for x in figures)])
         if fatalities is not None and top > fatalities and high is None:
@@ -150,7 +165,7 @@ def _incident(article: Article, g: Group, inferred: bool) -> IncidentRecord:
         event_date, precision = d.value, d.precision
         ev.append(Evidence(field="event_date", sentence=m.sentence.text))
     if g.place is not None:
-        pm = next(m for m in g.mentions if any(f.mention.name == g.place.name for f in m.places))
+        pm = next((m for m in g.mentions if any(f.mention.name == g.place.name for f in m.places)), g.mentions[0])
         ev.append(Evidence(field="place", sentence=pm.sentence.text))
     actors: list[Actor] = []
     seen: set[str] = set()

@@ -63,10 +63,21 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             by_sentence.setdefault(m.sentence.index, []).append(g)
     for m in floating:
         target = _neighbour(m, by_sentence)
-        if target is not None:
+        if target is None:
+            continue
+        day = m.day.value if m.day is not None else None
+        if m.dates and m.day is None and target.day is not None:
+            continue  # "earlier this month ..." next to a dated incident: another, vaguer one
+        if day is None or target.day is None or target.day == day:
             target.add(m)
+        else:  # "on Friday" next to a Sunday handover at the same place: another event there
+            twin = next((g for g in groups if g.place == target.place and g.day == day), None)
+            if twin is None:
+                twin = Group(target.place, target.coarse)
+                groups.append(twin)
+            twin.add(m)
     if not groups and floating:
-        strong = [m for m in floating if m.has_casualties or (m.top is not None and m.top.strength >= 0.9)]
+        strong = [m for m in floating if m.has_casualties]
         if strong:
             g = Group(None, True, strong)
             groups.append(g)
@@ -75,11 +86,17 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     return groups
 
 
+def _key(place: PlaceMention) -> tuple[str, bool]:
+    """Same name, same incident place; "300 km north of Bamako" is not Bamako."""
+    far = place.relation in ("direction", "distance") and (place.distance_km is None or place.distance_km > 50)
+    return place_key(place.name), far
+
+
 def _find_group(groups: list[Group], place: PlaceMention, m: Mention) -> Group | None:
-    key = place_key(place.name)
+    key = _key(place)
     day = m.day.value if m.day is not None else None
     for g in groups:
-        if g.place is None or place_key(g.place.name) != key:
+        if g.place is None or _key(g.place) != key:
             continue
         gd = g.day
         if day is not None and gd is not None and gd != day:
@@ -106,15 +123,20 @@ def _neighbour(m: Mention, by_sentence: dict[int, list[Group]]) -> Group | None:
 
 
 def _fold_coarse(groups: list[Group]) -> list[Group]:
+    """Region/country-level groups: fold into the only town-level one, or drop when they add nothing."""
     specific = [g for g in groups if not g.coarse]
-    if len(specific) != 1:
+    if not specific:
         return groups
+    if len(specific) > 1:
+        return [g for g in groups if not g.coarse or (
+            g.place is not None and g.place.relation == "region" and g.killed is not None
+            and all(g.killed != s.killed for s in specific))]
     target = specific[0]
     out = [target]
     for g in groups:
         if g is target:
             continue
-        if g.coarse and _compatible(g, target):
+        if g.coarse and (_compatible(g, target) or g.place is None or g.place.relation == "country"):
             for m in g.mentions:
                 target.add(m)
             target.mentions.sort(key=lambda m: m.sentence.index)

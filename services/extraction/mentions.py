@@ -12,7 +12,7 @@ from sahelwatch.places import PlaceSpan
 from services.extraction.actors import ActorDictionary
 from services.extraction.casualties import Casualties, sentence_casualties
 from services.extraction.dates import DateHit, find_dates
-from services.extraction.events import EventHit, classify_sentence, pick
+from services.extraction.events import EventHit, classify_sentence, has_target, pick
 from services.extraction.history import is_background
 from services.extraction.places import FoundPlace, find_places
 from services.extraction.sentences import Sentence
@@ -21,11 +21,13 @@ _F = re.IGNORECASE
 _CAPTION = re.compile(r"\b(?:is seen|are seen|REUTERS/|AFP/|AP Photo|File photo|FILE -|FILE PHOTO|Image:|Photo:|"
                       r"Credit:|Getty Images|pictured|\(File\)|Read more:|Related Stories|Sign up|Subscribe)", _F)
 _DATELINE = re.compile(
-    r"^\(?[A-Z][A-Za-z'’ -]{2,30}\)?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
-    r"(?:\((?:Reuters|AFP|AP|Xinhua|dpa|Anadolu|VOA)\))?\s*[:–—-]\s+")
+    r"^\(?[A-Z][A-Za-z'’ -]{2,30}\)?(?:,\s*[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}"
+    r"(?:,\s*\d{4})?)?\s*"
+    r"(?:\((?:Reuters|AFP|AP|Xinhua|dpa|Anadolu|VOA)\))?\s*(?:--|[:–—-])\s+")
 _COORD = re.compile(r"^(?:\s|,|and|as well as|also|in|at|the|towns? of|villages? of|or|et|à)*$", _F)
+_COORD_LOOSE = re.compile(r"^[^.;:]{0,60}\b(?:as well as|and also)\s+(?:in\s+|at\s+)?$", _F)
 _NON_EVENT = re.compile(
-    r"\b(?:condemn\w*|investigat\w+|called on|calls? for|urged|denounced|welcomed|analysts?|statement|interview|"
+    r"\b(?:condemn\w*|investigat\w+|called on|calls? for|urged|denounced|welcomed|"
     r"said it (?:was|is) (?:ready|committed))\b", _F)
 
 
@@ -70,7 +72,7 @@ def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
     if top is not None and top.sub_event_type == "*attack" and not casualties.killed and _NON_EVENT.search(text):
         return None
     dates = find_dates(text, pub)
-    if is_background(text, pub, dates):
+    if is_background(text, pub, dates, casualties.killed is not None or casualties.injured is not None):
         return None
     cut = dateline_end(text)
     trigger_at = top.start if top is not None else None
@@ -80,7 +82,11 @@ def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
              and not any(a < sp.end and sp.start < b for a, b in taken)]
     places = find_places(text, local, s.start)
     places = [f for f in places if not any(a <= s.start + f.start < b for a, b in taken)]
-    return Mention(s, hits, top, casualties, dates, places, found_actors)
+    m = Mention(s, hits, top, casualties, dates, places, found_actors)
+    if (top is not None and top.sub_event_type == "*attack" and not m.has_casualties and not found_actors
+            and not has_target(text)):
+        return None  # "attack" with nobody attacking and nobody hurt: a figure of speech or a comment
+    return m
 
 
 def event_places(m: Mention) -> list[FoundPlace]:
@@ -92,7 +98,8 @@ def event_places(m: Mention) -> list[FoundPlace]:
         for f in specific[1:]:
             prev = chosen[-1]
             between = m.sentence.text[prev.start + len(prev.mention.name):f.start]
-            if len(between) < 40 and _COORD.match(between):
+            coordinated = len(between) < 40 and _COORD.match(between) and between.strip() != ""
+            if coordinated or _COORD_LOOSE.match(between):
                 chosen.append(f)
         return chosen
     regions = [f for f in m.places if f.mention.relation == "region"]

@@ -23,17 +23,21 @@ _DIR = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?we
 _DISTANCE = re.compile(
     rf"(?P<n>{NUMBER}|\d+(?:\.\d+)?)\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^)]*\))?\s*"
     rf"(?:away\s+)?(?:(?P<dir>{_DIR})\s+)?(?:from|of|outside|de|away from|au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$", _F)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of)\s+(?:the\s+)?$", _F)
+_PERSON_AFTER = re.compile(r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}\b")
+_UNIT_HINT = re.compile(r"km|kilom|mile", _F)
 _DIRECTION = re.compile(rf"\b(?P<dir>{_DIR})\s+(?:of|de)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", _F)
 _NEAR = re.compile(
     r"\b(?:near|outside|close to|around|in the vicinity of|not far from|on the outskirts of|outskirts of|"
-    r"on the road (?:to|between)|près de|non loin de|aux environs de|à proximité de|environs de)\s+"
+    r"on the road (?:to|between)|on (?:the|their|its) way to|en route to|près de|non loin de|aux environs de|à proximité de|environs de)\s+"
     r"(?:the\s+)?(?:(?:town|city|village|locality|commune|capital|area)\s+)?(?:of\s+)?$", _F)
 _REGION_BEFORE = re.compile(r"\b(?:region|province|prefecture|cercle|circle|department|district) (?:of|de)\s+$", _F)
 _REGION_AFTER = re.compile(r"^\s*(?:region|province|cercle|circle|department|district)\b(?!\s+(?:town|city|village))", _F)
 _REGION_AS_HINT = re.compile(r"^\s*(?:region|province|cercle)\s+(?:town|city|village|locality|commune)\s+of\s+$", _F)
 _DEST = re.compile(r"\b(?:to|towards?|toward|into|à destination de|vers|en route for|bound for|heading for|"
                    r"evacuated to|flown to|taken to|fled to|back to)\s+(?:the\s+)?$", _F)
-_FROM = re.compile(r"\b(?:from|de)\s+(?:the\s+)?$", _F)
+_FROM = re.compile(r"\b(?:fled|came|coming|return\w*|travel\w*|arriv\w*|hail\w*|flown|evacuated|originally)\s+"
+                   r"(?:from|de)\s+(?:the\s+)?$", _F)
 _SPEAKER = re.compile(r"^\s*(?:,\s*)?(?:said|told|says|reported|announced|stated|on condition)\b", _F)
 _SAID_FROM = re.compile(r"\b(?:said|told \w+|speaking|reported|based|headquartered)\s+(?:from|in)\s+$", _F)
 _ORG_AFTER = re.compile(r"^\s*(?:university|airport\s+(?:authorities|officials)|ministry|government|authorities|"
@@ -50,7 +54,7 @@ _FALLBACK = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
 _FALLBACK_IN = re.compile(
     r"\b(?:in|at|near|outside|around)\s+(?:the\s+)?(?:(?:village|town|locality|commune|hamlet|area)\s+(?:of\s+)?)?"
-    r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ'’]+)*(?:\s[A-Z][a-zà-ÿ'’]+)?)(?!\s*(?:'s|’s))")
+    r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])")
 _NOT_PLACE = frozenset("""
     The A An This That These Those It Its Islamic Islam Al El Mali Malian France French Russian Russia United Nations
     UN Africa African Europe European West North South East Central Northern Southern Eastern Western Sahel Sahara
@@ -76,6 +80,11 @@ class FoundPlace:
     describes_previous: bool = False  # an anchor that only describes the place before it
 
 
+def _title_case(sentence: str) -> bool:
+    words = [w for w in sentence.split() if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
 def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[FoundPlace]:
     """Event-place candidates in ``sentence``; ``spans`` are the index's spans (article offsets)."""
     out: list[FoundPlace] = []
@@ -95,6 +104,10 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         name = sp.name
         if name.lower() in ETHNONYMS or _SUBPART_AFTER.match(after):
             continue
+        if sp.kind == "other" and not _LOCATIVE_BEFORE.search(before):
+            continue  # rivers, valleys, the "Azawad" of a movement's name: only "in X" makes them a place
+        if _PERSON_AFTER.match(after) and not any(o.start == sp.end + 1 for o in spans):
+            continue  # "Fodie Tandjigora": a given name that is also a village
         if out and _AREA_OF.match(sentence[last_end:s]):
             if out[-1].mention.admin_hint is None:
                 prev = out[-1]
@@ -104,13 +117,13 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         dist: float | None = None
         direction: str | None = None
         kind = sp.kind
-        m = _DISTANCE.search(before)
+        m = _DISTANCE.search(before) if _UNIT_HINT.search(before) else None
         if m:
             relation = "distance"
             n = parse_number(m["n"]) if not re.match(r"\d+\.\d", m["n"]) else None
             dist = float(n) if n is not None else float(m["n"]) if re.fullmatch(r"\d+(?:\.\d+)?", m["n"]) else None
             direction = m["dir"].lower() if m["dir"] else None
-        elif (md := _DIRECTION.search(before)) is not None:
+        elif " of" in before[-12:] and (md := _DIRECTION.search(before)) is not None:
             relation, direction = "direction", md["dir"].lower()
         elif _NEAR.search(before):
             relation = "near"
@@ -146,7 +159,8 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
     if not any(f.kind == "settlement" for f in out):
         for m in _FALLBACK_IN.finditer(sentence):
             name = m["name"]
-            if name.split()[0] in _NOT_PLACE or name.lower() in ETHNONYMS or name.endswith(("'s", "’s")):
+            if (name in _NOT_PLACE or name.lower() in ETHNONYMS or name.endswith(("'s", "’s"))
+                    or name.endswith(("ian", "ese", "ish", "ean")) or _title_case(sentence)):
                 continue
             if any(a <= m.start("name") < b for a, b in covered):
                 continue

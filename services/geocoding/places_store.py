@@ -11,7 +11,6 @@ from typing import Any
 
 from pymongo import GEOSPHERE, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-
 from sahelwatch.gazetteer import Gazetteer, Place
 
 COLLECTION = "places"

@@ -32,6 +32,7 @@ class Geocoder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._admin_cache: dict[int, tuple[str | None, str | None]] = {}
+        self._primary = frozenset(gazetteer.primary_countries)
 
     # ------------------------------------------------------------------ public
 
@@ -57,6 +58,10 @@ class Geocoder:
             return self._resolve(mention, context, country_focus)
         finally:
             GEOCODE_LOOKUP_SECONDS.observe(time.perf_counter() - started)
+
+    def resolve_name(self, name: str, country_focus: str | None = None) -> Location | None:
+        """Shortcut: ``resolve`` a bare name ("in <name>") with no article context."""
+        return self.resolve(PlaceMention(name=name), (), country_focus)
 
     # ------------------------------------------------------------------ steps
 
@@ -101,7 +106,7 @@ class Geocoder:
     def _evidence(
         self, name: str, mention: PlaceMention, context: Sequence[PlaceMention], focus: str | None
     ) -> Evidence:
-        evidence = Evidence(country_code=focus, primary=frozenset(self.gazetteer.primary_countries))
+        evidence = Evidence(country_code=focus, primary=self._primary)
         if mention.admin_hint:
             self._add_hint(evidence, mention.admin_hint, focus)
         own = normalize(name)

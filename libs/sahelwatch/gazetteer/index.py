@@ -103,7 +103,7 @@ class Gazetteer:
         self._regions: dict[str, list[tuple[str, str]]] = {}
         self.countries: dict[str, Country] = {}
         self._country_keys: dict[str, str] = dict(_COUNTRY_ALIASES)
-        self._buckets: dict[str, list[str]] = {}
+        self._buckets: dict[tuple[str, int], list[str]] = {}
         self._spans = SpanFinder(self._span_kind)
 
     # ------------------------------------------------------------------ building
@@ -116,7 +116,7 @@ class Gazetteer:
         self._by_id[place.geonameid] = pos
         keys: set[str] = set()
         for raw in names:
-            if len(raw) > 60 or not is_latin(raw) or any(ch.isdigit() for ch in raw):
+            if len(raw) > 60 or not is_latin(raw):
                 continue
             if raw.isupper() and len(raw) <= 4 and raw != place.name:  # IATA / ICAO codes
                 continue
@@ -160,11 +160,12 @@ class Gazetteer:
         """Order homonyms by prior and build the fuzzy buckets; call once after the last ``add``."""
         for table in (self._names, self._compact, self._stems, self._phonetic):
             for positions in table.values():
-                positions.sort(key=lambda p: -prior(self.places[p]))
+                if len(positions) > 1:
+                    positions.sort(key=lambda p: -prior(self.places[p]))
         self._buckets = {}
         for key in self._compact:
             if len(key) >= FUZZY_MIN_LEN:
-                self._buckets.setdefault(key[0], []).append(key)
+                self._buckets.setdefault((key[0], len(key)), []).append(key)
         if self.admin is not None:
             for key, display in self.admin.region_names.items():
                 self._regions.setdefault(key, []).append(("", display))
@@ -219,7 +220,9 @@ class Gazetteer:
         key = compact(name)
         if len(key) < FUZZY_MIN_LEN:
             return []
-        bucket = self._buckets.get(key[0], [])
+        # ratio >= cutoff bounds the length ratio: only names of a compatible length can match.
+        low, high = math.ceil(len(key) * cutoff / (200 - cutoff)), int(len(key) * (200 - cutoff) / cutoff)
+        bucket = [k for n in range(low, high + 1) for k in self._buckets.get((key[0], n), ())]
         found: list[tuple[Place, float]] = []
         seen: set[int] = set()
         for choice, score, _ in process.extract(

@@ -27,6 +27,8 @@ _ADMIN_AFFIX = re.compile(
 @lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """Lowercase, strip accents, collapse punctuation and whitespace to single spaces."""
+    if name.isascii():
+        return _NON_WORD.sub(" ", name.lower()).strip()
     text = unicodedata.normalize("NFKD", name.lower().translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text).strip()
@@ -44,9 +46,12 @@ def strip_admin_words(name: str) -> str:
     return stripped or key
 
 
+_NOT_A_NAME = re.compile("[0-9]|[^\x00-\u024f\u1e00-\u1eff\u2018\u2019]")
+
+
 def is_latin(name: str) -> bool:
-    """True when the name is written in Latin letters (after accent stripping)."""
-    return bool(normalize(name)) and all(ord(ch) < 0x250 or not ch.isalpha() for ch in name)
+    """True for a name in Latin letters without digits ("Ségou"), False for "غاو" or "RN16"."""
+    return _NOT_A_NAME.search(name) is None
 
 
 def intern(value: str) -> str:
@@ -103,14 +108,12 @@ def tamasheq_stem(key: str, *, spaced: bool = False) -> str | None:
     return None
 
 
+_PHONETIC_REPLACE = (
+    ("tch", "ch"), ("sh", "ch"), ("dj", "j"), ("gn", "ny"), ("kh", "k"), ("ck", "k"), ("q", "k"),
+    ("ph", "f"), ("ou", "u"), ("w", "u"), ("y", "i"),
+)  # fmt: skip
 _PHONETIC_RULES = (
-    (re.compile(r"tch|sh"), "ch"),
-    (re.compile(r"dj"), "j"),
-    (re.compile(r"gn"), "ny"),
-    (re.compile(r"kh|q|c(?=[aou])|ck"), "k"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ou|w"), "u"),
-    (re.compile(r"y"), "i"),
+    (re.compile(r"c(?=[aou])"), "k"),
     (re.compile(r"h(?![aeiou])"), ""),
     (re.compile(r"(.)\1+"), r"\1"),
 )
@@ -123,6 +126,9 @@ def phonetic(key: str) -> str:
     doubled-letter collapse); 'Diabaly' / 'Diabali' -> 'diabali'.
     """
     flat = key.replace(" ", "")
+    for old, new in _PHONETIC_REPLACE:
+        if old in flat:
+            flat = flat.replace(old, new)
     for pattern, replacement in _PHONETIC_RULES:
         flat = pattern.sub(replacement, flat)
     return flat

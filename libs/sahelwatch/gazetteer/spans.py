@@ -22,7 +22,9 @@ _ENDERS = frozenset(".!?:;\n•|")
 _REGION_AFTER = re.compile(r"^\s*(?:region|région)\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(r"\b(?:region|région)\s+(?:of|de|du|d['’])\s*$", re.IGNORECASE)
 _WATER_AFTER = re.compile(r"^\s*(?:river|lake|valley|forest|wadi)\b", re.IGNORECASE)
-_WATER_BEFORE = re.compile(r"\b(?:fleuve|lac|rivière|vallée|forêt|oued)\s+(?:du |de la |de |d['’])?$", re.IGNORECASE)
+_WATER_BEFORE = re.compile(
+    r"\b(?:fleuve|lac|rivière|vallée|forêt|oued)\s+(?:du |de la |de |d['’])?$", re.IGNORECASE
+)
 _CERCLE_NEAR = re.compile(r"^\s*(?:cercle|circle|district)\b", re.IGNORECASE)
 _CERCLE_BEFORE = re.compile(r"\b(?:cercle|circle)\s+(?:of|de|du|d['’])\s*$", re.IGNORECASE)
 

@@ -221,3 +221,37 @@ def test_candidate_window_covers_the_merge_windows(record: RecordFactory, adviso
     assert candidate_window(record("art-a:0", event_date=None, published=None)) == (None, None)
     low, high = candidate_window(advisory("adv-a:0"))
     assert (low, high) == (date(2026, 11, 10), date(2026, 11, 24))
+
+
+def test_undated_reports_merge_only_in_the_same_town_with_agreeing_tolls(record: RecordFactory) -> None:
+    def undated(rid: str, **fields: object) -> IncidentRecord:
+        base: dict[str, object] = {"event_date": None, "published": None, "actors": [], "summary": None}
+        return record(rid, **{**base, "evidence": [], **fields})
+
+    inc = new_incident(undated("art-a:0", fatalities=132), NOW)
+    assert same_incident(undated("art-b:0", fatalities=160), inc) is not None
+    assert same_incident(undated("art-c:0", fatalities=21), inc) is None  # toll contradicts
+    town_20km_away = {"name": "Elsewhere", "latitude": 16.27 + 0.18, "longitude": -0.04}
+    assert same_incident(undated("art-d:0", fatalities=132, location=town_20km_away), inc) is not None
+    assert same_incident(undated("art-e:0", fatalities=140, location=town_20km_away), inc) is None
+
+
+def test_two_named_villages_the_same_day_need_more_than_generic_actors(record: RecordFactory) -> None:
+    generic = [Actor(name="Unidentified Armed Group (Mali)"), Actor(name="Civilians (Mali)")]
+    village = {"name": "Village A", "latitude": 16.27, "longitude": -0.04}
+    other_village = {"name": "Village B", "latitude": 16.27 + 0.18, "longitude": -0.04}  # 20 km north
+    inc = new_incident(record("art-a:0", location=village, actors=generic, fatalities=3, summary=None), NOW)
+    twin = record("art-b:0", location=other_village, actors=generic, fatalities=5, summary=None, evidence=[])
+    assert same_incident(twin, inc) is None
+    near_town = record("art-c:0", location=other_village, geo_precision=2, actors=generic, fatalities=5)
+    assert same_incident(near_town, inc) is not None  # "near Village B": may well be the same attack
+    different_type = record(
+        "art-d:0",
+        location=village,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        summary=None,
+        evidence=[],
+    )
+    assert same_incident(different_type.model_copy(update={"actors": generic, "fatalities": 9}), inc) is None
+    assert same_incident(different_type.model_copy(update={"fatalities": 3}), inc) is not None  # same toll

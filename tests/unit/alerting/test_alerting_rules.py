@@ -248,3 +248,21 @@ def test_rulebook_refuses_an_invalid_file_at_start(tmp_path: Path) -> None:
     path.write_text("rules:\n  - {name: x, kind: rumour}\n")
     with pytest.raises(RulesError, match=r"rule #1 'x': field 'kind'"):
         RuleBook(path)
+
+
+def test_a_raised_advisory_realerts(advisory: RecordFactory) -> None:
+    ruleset = load_rules()
+    first = new_incident(
+        advisory("adv-a:0", advisory={"issuer": "US Embassy", "level": "ordered departure"}), NOW
+    )
+    (alert,) = ruleset.evaluate(first)
+    same_level, _ = absorb(
+        first, advisory("adv-b:0", advisory={"issuer": "US Embassy", "level": "ordered departure"}), NOW
+    )
+    assert ruleset.evaluate(same_level, first) == []
+    later = NOW + timedelta(days=2)
+    raised, change = absorb(same_level, advisory("adv-c:0", published=later), NOW)
+    assert change is not None and "advisory" in change.fields
+    (update,) = ruleset.evaluate(raised, same_level)
+    assert update.follow_up and update.alert_id != alert.alert_id
+    assert update.title == "Update: Advisory: US Embassy — leave immediately (Mali)"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from sahelwatch.gazetteer.names import (
     compact,
     display_admin,

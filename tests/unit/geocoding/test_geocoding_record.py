@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sahelwatch.contracts import IncidentRecord, PlaceMention
 from sahelwatch.telemetry import REGISTRY
+
 from services.geocoding.resolve import Geocoder
 
 

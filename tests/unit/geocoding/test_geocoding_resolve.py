@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-
 from sahelwatch.contracts import Location, PlaceMention
 from sahelwatch.gazetteer import Gazetteer
+
 from services.geocoding.resolve import Geocoder
 
 
@@ -72,8 +72,15 @@ def test_marsh_only_is_near_its_point(geocoder: Geocoder) -> None:
     assert (loc.name, loc.latitude, loc.geo_precision, loc.admin1) == ("Bèr", 16.83, 2, "Tombouctou")
 
 
-@pytest.mark.parametrize(("spelling", "name"), [("Tombouctou", "Timbuktu"), ("Sevare", "Sévaré"),
-                                                ("SÉVARÉ", "Sévaré"), ("Tin Zaouatene", "Ti-n-Zaouâtene")])  # fmt: skip
+SPELLINGS = [
+    ("Tombouctou", "Timbuktu"),
+    ("Sevare", "Sévaré"),
+    ("SÉVARÉ", "Sévaré"),
+    ("Tin Zaouatene", "Ti-n-Zaouâtene"),
+]
+
+
+@pytest.mark.parametrize(("spelling", "name"), SPELLINGS)
 def test_spelling_variants(geocoder: Geocoder, spelling: str, name: str) -> None:
     loc = resolve(geocoder, spelling)
     assert (loc.name, loc.geo_precision) == (name, 1)

@@ -17,7 +17,9 @@ def test_implements_the_place_index_protocol(gazetteer: Gazetteer) -> None:
 
 
 def test_settlements_regions_and_countries(gazetteer: Gazetteer) -> None:
-    text = "In the Mopti region, near Sévaré, an IED hit a convoy 15 km from Douentza in Mali and Burkina Faso."
+    text = (
+        "In the Mopti region, near Sévaré, an IED hit a convoy 15 km from Douentza in Mali and Burkina Faso."
+    )
     assert spans(gazetteer, text) == [
         ("Mopti", "admin1"),
         ("Sévaré", "settlement"),
@@ -28,7 +30,7 @@ def test_settlements_regions_and_countries(gazetteer: Gazetteer) -> None:
 
 
 def test_french_text_and_hyphenated_names(gazetteer: Gazetteer) -> None:
-    text = "Des hommes armés ont attaqué la région de Tombouctou et le cercle de Douentza, près de Ti-n-Zaouâtene."
+    text = "Des hommes armés ont attaqué la région de Tombouctou et le cercle de Douentza, près de Ti-n-Zaouâtene."  # noqa: E501
     assert spans(gazetteer, text) == [
         ("Tombouctou", "admin1"),
         ("Douentza", "admin2"),
@@ -45,7 +47,10 @@ def test_only_capitalised_words(gazetteer: Gazetteer) -> None:
 
 
 def test_river_is_other(gazetteer: Gazetteer) -> None:
-    assert spans(gazetteer, "Bani was attacked. The Bani river rose.") == [("Bani", "settlement"), ("Bani", "other")]
+    assert spans(gazetteer, "Bani was attacked. The Bani river rose.") == [
+        ("Bani", "settlement"),
+        ("Bani", "other"),
+    ]
 
 
 def test_sentence_initial_word_must_be_a_settlement(gazetteer: Gazetteer) -> None:
@@ -54,7 +59,10 @@ def test_sentence_initial_word_must_be_a_settlement(gazetteer: Gazetteer) -> Non
 
 
 def test_headline_capitals(gazetteer: Gazetteer) -> None:
-    assert spans(gazetteer, "GAO: fighters raided Ménaka.") == [("GAO", "settlement"), ("Ménaka", "settlement")]
+    assert spans(gazetteer, "GAO: fighters raided Ménaka.") == [
+        ("GAO", "settlement"),
+        ("Ménaka", "settlement"),
+    ]
 
 
 def test_stopwords_are_not_places(gazetteer: Gazetteer) -> None:

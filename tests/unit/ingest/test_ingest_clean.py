@@ -132,10 +132,21 @@ def test_middle_short_lines_that_are_not_chrome_stay() -> None:
 
 
 def test_chrome_detection() -> None:
-    for line in ("Sign up", "Already a member? Sign in here", "5 min read", "TAGGED: mali, sahel",
-                 "Share this article", "Download the app", "We use cookies to improve your experience",
-                 "Read more: Army retakes Kidal", "© 2024 Example Media", "|", "Home | World | Africa | Sport",
-                 "Reporting by Jane Doe; Editing by John Roe", "Copyright 2024 Example Media"):  # fmt: skip
+    for line in (
+        "Sign up",
+        "Already a member? Sign in here",
+        "5 min read",
+        "TAGGED: mali, sahel",
+        "Share this article",
+        "Download the app",
+        "We use cookies to improve your experience",
+        "Read more: Army retakes Kidal",
+        "© 2024 Example Media",
+        "|",
+        "Home | World | Africa | Sport",
+        "Reporting by Jane Doe; Editing by John Roe",
+        "Copyright 2024 Example Media",
+    ):
         assert is_chrome(line), line
     for line in (
         "Mali signs up to a new defence pact with Niger",
