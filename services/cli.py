@@ -47,12 +47,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     setup_logging()
     settings = load_settings()
-    app = _service_app(args.stage, settings)
+    app = service_app(args.stage, settings)
     serve(app, settings.host, settings.service_port(args.stage))
     return 0
 
 
-def _service_app(stage: str, settings: object) -> object:
+def service_app(stage: str, settings: object) -> object:
     if stage == "ingest":
         from services.ingest.app import create_app as ingest_app
 
@@ -145,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.set_defaults(func=_cmd_extract)
 
-    p = sub.add_parser("process", help="articles -> merged canonical incidents (JSON Lines), no server needed")
+    p = sub.add_parser(
+        "process", help="articles -> merged canonical incidents (JSON Lines), no server needed"
+    )
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=_cmd_process)
 

@@ -8,6 +8,7 @@ when both agree. Everything started is stopped at the end, whatever happened.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
-
 from sahelwatch import storage
 from sahelwatch.errors import StackError
 from sahelwatch.settings import Settings
+
 from services import stack
 from services.ingest.client import post_paths
 
@@ -26,6 +27,10 @@ WAIT_TIMEOUT_S = 120.0
 
 
 def run_demo(settings: Settings, paths: Sequence[Path], out_dir: Path) -> int:
+    """Runs on a fresh stack of its own (``<state_dir>/demo``), so every run shows the same thing."""
+    demo_dir = settings.state_dir / "demo"
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    settings = settings.model_copy(update={"state_dir": demo_dir})
     began = time.monotonic()
     print("sahelwatch: starting the local stack (redis-server, mongod, 4 services)...", flush=True)
     state = stack.up(settings)
@@ -46,7 +51,10 @@ def run_demo(settings: Settings, paths: Sequence[Path], out_dir: Path) -> int:
         written = write_outputs(out_dir, incidents, alerts)
         total_s = time.monotonic() - began
         print(f"\nwrote {', '.join(str(p) for p in written)}")
-        print(f"timings: stack start {stack_s:.1f}s, first incident {first_incident_s:.1f}s, total {total_s:.1f}s")
+        print(
+            f"timings: stack start {stack_s:.1f}s, first incident {first_incident_s:.1f}s, "
+            f"total {total_s:.1f}s"
+        )
     finally:
         stopped = stack.down(settings)
         print(f"stopped: {', '.join(stopped)}", flush=True)
@@ -72,8 +80,14 @@ def wait_for_pipeline(db: Any, article_ids: Sequence[str], began: float) -> floa
     first_incident: float | None = None
     last_line = ""
     while True:
-        docs = list(db[storage.ARTICLES].find({"_id": {"$in": list(article_ids)}}, {"n_records": 1, "alerted_records": 1}))
-        done = sum(1 for d in docs if "n_records" in d and len(d.get("alerted_records", [])) >= d["n_records"])
+        docs = list(
+            db[storage.ARTICLES].find(
+                {"_id": {"$in": list(article_ids)}}, {"n_records": 1, "alerted_records": 1}
+            )
+        )
+        done = sum(
+            1 for d in docs if "n_records" in d and len(d.get("alerted_records", [])) >= d["n_records"]
+        )
         if first_incident is None and db[storage.INCIDENTS].find_one({}, {"_id": 1}) is not None:
             first_incident = time.monotonic() - began
         line = f"  pipeline: {done}/{len(article_ids)} articles through alerting"
@@ -91,9 +105,7 @@ def _place(doc: storage.Doc) -> tuple[str, str]:
     loc = doc.get("location") or {}
     name = loc.get("name") or "?"
     admin = f" ({loc['admin1']})" if loc.get("admin1") and loc.get("admin1") != name else ""
-    coords = (
-        f"{loc['latitude']:.3f},{loc['longitude']:.3f}" if loc.get("latitude") is not None else "-"
-    )
+    coords = f"{loc['latitude']:.3f},{loc['longitude']:.3f}" if loc.get("latitude") is not None else "-"
     return f"{name}{admin}", coords
 
 
@@ -111,8 +123,8 @@ def print_incidents(incidents: Sequence[storage.Doc]) -> None:
             what = f"{adv.get('issuer') or '?'}: {adv.get('level') or 'advisory'}"
         dead = doc.get("fatalities")
         print(
-            f"{doc.get('event_date') or '?':<10}  {kind:<8}  {what[:38]:<38}  {place[:28]:<28}  {coords:<16}  "
-            f"{'' if dead is None else dead:>4}  {len(doc.get('sources', []))}"
+            f"{doc.get('event_date') or '?':<10}  {kind:<8}  {what[:38]:<38}  {place[:28]:<28}  "
+            f"{coords:<16}  {'' if dead is None else dead:>4}  {len(doc.get('sources', []))}"
         )
 
 
@@ -122,7 +134,9 @@ def print_alerts(alerts: Sequence[storage.Doc]) -> None:
         print(f"  [{doc.get('severity', '?'):<8}] {doc.get('rule', '?'):<18} {doc.get('title', '')}")
 
 
-def write_outputs(out_dir: Path, incidents: Sequence[storage.Doc], alerts: Sequence[storage.Doc]) -> list[Path]:
+def write_outputs(
+    out_dir: Path, incidents: Sequence[storage.Doc], alerts: Sequence[storage.Doc]
+) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     features = []
     for doc in incidents:
@@ -142,6 +156,9 @@ def write_outputs(out_dir: Path, incidents: Sequence[storage.Doc], alerts: Seque
     )
     alerts_jsonl = out_dir / "alerts.jsonl"
     alerts_jsonl.write_text(
-        "".join(json.dumps(storage.strip_storage_fields(d, "deliveries", "delivered"), default=str) + "\n" for d in alerts)
+        "".join(
+            json.dumps(storage.strip_storage_fields(d, "deliveries", "delivered"), default=str) + "\n"
+            for d in alerts
+        )
     )
     return [geojson, incidents_jsonl, alerts_jsonl]

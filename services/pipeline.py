@@ -7,13 +7,14 @@ server, so the command line and the pipeline cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 from sahelwatch.contracts import Article, CanonicalIncident, IncidentRecord, PlaceMention
 from sahelwatch.gazetteer import Gazetteer, load_gazetteer
 from sahelwatch.settings import Settings
+
 from services.alerting.merge import merge_all
 from services.extraction.actors import ActorDictionary
 from services.extraction.extract import extract_records
@@ -60,7 +61,7 @@ class Pipeline:
 
     def process(self, paths: Iterable[Path], now: datetime | None = None) -> list[CanonicalIncident]:
         records = [record for path in paths for record in self.extract_file(path)]
-        return merge_all(records, now or datetime.now(timezone.utc))
+        return merge_all(records, now or datetime.now(UTC))
 
 
 def places_of(records: Iterable[IncidentRecord]) -> list[PlaceMention]:

@@ -46,11 +46,13 @@ def state_file(settings: Settings) -> Path:
 
 
 def _healthy(url: str) -> bool:
-    with urllib.request.urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310 - loopback URL
+    with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
         return int(response.status) == 200
 
 
-def start_service(stage: str, state: StackState, settings: Settings, extra_env: dict[str, str] | None = None) -> None:
+def start_service(
+    stage: str, state: StackState, settings: Settings, extra_env: dict[str, str] | None = None
+) -> None:
     port = free_port()
     log_path = settings.state_dir / "logs" / f"{stage}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,15 +65,23 @@ def start_service(stage: str, state: StackState, settings: Settings, extra_env: 
         **(extra_env or {}),
     }
     with log_path.open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own entry point
+        process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "serve", stage],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     state.services[stage] = {"pid": process.pid, "port": port, "url": f"http://127.0.0.1:{port}"}
 
 
-def up(settings: Settings, stages: tuple[str, ...] = STAGES, timeout: float = 90.0,
-       extra_env: dict[str, str] | None = None) -> StackState:
+def up(
+    settings: Settings,
+    stages: tuple[str, ...] = STAGES,
+    timeout: float = 90.0,
+    extra_env: dict[str, str] | None = None,
+) -> StackState:
     """Start servers (unless URLs are set) and services; wait until every /health is 200."""
     path = state_file(settings)
     if path.exists():
@@ -131,4 +141,3 @@ def down(settings: Settings) -> list[str]:
             stopped.append(name)
     path.unlink()
     return stopped
-

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
-
 from sahelwatch import storage
 from sahelwatch.localstack import LocalServers
 

@@ -8,8 +8,8 @@ only by adding optional fields, or bump ``SCHEMA_VERSION``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from enum import Enum
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,7 +18,7 @@ SCHEMA_VERSION = 1
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Contract(BaseModel):
@@ -94,12 +94,12 @@ SUB_EVENT_TYPES: dict[str, EventType] = {
 }
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     event = "event"
     advisory = "advisory"
 
 
-class ActorType(str, Enum):
+class ActorType(StrEnum):
     """ACLED actor types (inter codes 1-8)."""
 
     state_forces = "State forces"
@@ -144,7 +144,10 @@ class Location(Contract):
     latitude: float | None = None
     longitude: float | None = None
     geo_precision: int | None = Field(
-        default=None, ge=1, le=3, description="1 town itself, 2 near a town / part of region, 3 region or country"
+        default=None,
+        ge=1,
+        le=3,
+        description="1 town itself, 2 near a town / part of region, 3 region or country",
     )
     gazetteer_id: str | None = None
     feature_code: str | None = None

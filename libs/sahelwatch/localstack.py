@@ -8,6 +8,7 @@ is used instead and nothing is started for it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sahelwatch.errors import StackError
 
@@ -37,7 +39,7 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str, interval:
         try:
             if condition():
                 return
-        except Exception:  # noqa: BLE001 - not up yet, poll again
+        except Exception:
             pass
         time.sleep(interval)
     raise StackError(f"timed out after {timeout:.0f}s waiting for {what}")
@@ -88,7 +90,7 @@ class ServerProcess:
 def _spawn(name: str, args: list[str], log: Path) -> subprocess.Popen[bytes]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 - fixed binaries from installed wheels
+        return subprocess.Popen(
             args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
 
@@ -106,11 +108,27 @@ def start_redis(data_dir: Path, port: int | None = None, timeout: float = 20.0) 
     data_dir.mkdir(parents=True, exist_ok=True)
     args = [
         str(redis_server_binary()),
-        "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-        "--save", "", "--appendonly", "yes", "--daemonize", "no", "--protected-mode", "yes",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
     ]
-    server = ServerProcess("redis-server", f"redis://127.0.0.1:{port}/0",
-                           _spawn("redis-server", args, data_dir / "redis.log"), data_dir / "redis.log")
+    server = ServerProcess(
+        "redis-server",
+        f"redis://127.0.0.1:{port}/0",
+        _spawn("redis-server", args, data_dir / "redis.log"),
+        data_dir / "redis.log",
+    )
     client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
 
     def ready() -> bool:
@@ -136,10 +154,21 @@ def start_mongod(data_dir: Path, port: int | None = None, timeout: float = 60.0)
     db_path.mkdir(parents=True, exist_ok=True)
     args = [
         str(mongod_binary()),
-        "--dbpath", str(db_path), "--port", str(port), "--bind_ip", "127.0.0.1",
-        "--replSet", REPLICA_SET, "--wiredTigerCacheSizeGB", "0.25",
-        "--setParameter", "diagnosticDataCollectionEnabled=false",
-        "--logpath", str(data_dir / "mongod.log"), "--logappend",
+        "--dbpath",
+        str(db_path),
+        "--port",
+        str(port),
+        "--bind_ip",
+        "127.0.0.1",
+        "--replSet",
+        REPLICA_SET,
+        "--wiredTigerCacheSizeGB",
+        "0.25",
+        "--setParameter",
+        "diagnosticDataCollectionEnabled=false",
+        "--logpath",
+        str(data_dir / "mongod.log"),
+        "--logappend",
     ]
     log = data_dir / "mongod.log"
     server = ServerProcess(
@@ -166,6 +195,7 @@ def start_mongod(data_dir: Path, port: int | None = None, timeout: float = 60.0)
         except OperationFailure as exc:
             if exc.code != 23:  # AlreadyInitialized: a restart on an existing data folder
                 raise StackError(f"replSetInitiate failed: {exc}") from exc
+            _follow_port(client, port)
         wait_for(primary, timeout, "mongod to become replica-set primary")
     except BaseException:
         server.stop()
@@ -173,6 +203,16 @@ def start_mongod(data_dir: Path, port: int | None = None, timeout: float = 60.0)
     finally:
         client.close()
     return server
+
+
+def _follow_port(client: Any, port: int) -> None:
+    """An existing data folder names the port of its last run: point the member at this one."""
+    config = client.admin.command("replSetGetConfig")["config"]
+    host = f"127.0.0.1:{port}"
+    if config["members"][0]["host"] != host:
+        config["members"][0]["host"] = host
+        config["version"] += 1
+        client.admin.command("replSetReconfig", config, force=True)
 
 
 @dataclass
@@ -184,7 +224,9 @@ class LocalServers:
     started: list[ServerProcess] = field(default_factory=list)
 
     @classmethod
-    def start(cls, state_dir: Path, redis_url: str | None = None, mongo_url: str | None = None) -> LocalServers:
+    def start(
+        cls, state_dir: Path, redis_url: str | None = None, mongo_url: str | None = None
+    ) -> LocalServers:
         started: list[ServerProcess] = []
         try:
             if redis_url is None:
@@ -224,16 +266,12 @@ def stop_pid(pid: int, timeout: float = 20.0) -> bool:
             return True
         _reap(pid)
         time.sleep(0.05)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     _reap(pid)
     return True
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass

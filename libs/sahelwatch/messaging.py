@@ -21,8 +21,8 @@ from typing import Any
 
 from faststream import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
-from faststream.redis.parser import BinaryMessageFormatV1, MessageFormat
 from faststream.redis.annotations import RedisStreamMessage
+from faststream.redis.parser import BinaryMessageFormatV1, MessageFormat
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from pydantic import BaseModel, ValidationError
 from redis.asyncio import Redis
@@ -77,7 +77,9 @@ def parse(model: type[BaseModel], body: bytes) -> BaseModel:
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
-        raise PermanentError(f"{model.__name__} invalid: {exc.error_count()} error(s): {exc.errors()[:3]}") from exc
+        raise PermanentError(
+            f"{model.__name__} invalid: {exc.error_count()} error(s): {exc.errors()[:3]}"
+        ) from exc
 
 
 class Publisher:
@@ -104,26 +106,41 @@ class ReliableStage:
         self.consumer = settings.consumer_name or f"{stage}-{socket.gethostname()}-{os.getpid()}"
         self._attempts_key = f"sahelwatch:attempts:{stage}"
 
+    def document_output(self, stream: str, model: type[BaseModel], description: str) -> None:
+        """Declare a stream this stage writes, with its payload model, for the AsyncAPI document."""
+        self.broker.publisher(stream, schema=model, title=f"{self.stage} -> {stream}", description=description)
+
     def consume(self, stream: str, handler: Handler) -> None:
         """Subscribe ``handler`` to ``stream`` (group = stage) for new and reclaimed messages."""
         group = self.stage
+        self.document_output(
+            streams.dead_letter(self.stage), DeadLetter, "Messages this stage gave up on, with the error."
+        )
 
         async def on_message(msg: RedisStreamMessage) -> None:
             await self._handle(stream, msg, handler)
 
         fresh = StreamSub(
-            stream, group=group, consumer=self.consumer, polling_interval=self.settings.polling_interval_ms,
+            stream,
+            group=group,
+            consumer=self.consumer,
+            polling_interval=self.settings.polling_interval_ms,
             max_records=64,
         )
         reclaim = StreamSub(
-            stream, group=group, consumer=self.consumer, min_idle_time=self.settings.reclaim_idle_ms,
+            stream,
+            group=group,
+            consumer=self.consumer,
+            min_idle_time=self.settings.reclaim_idle_ms,
             polling_interval=max(self.settings.reclaim_idle_ms // 4, 100),
         )
-        self.broker.subscriber(stream=fresh, ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{stage_title(self.stage)}")(
-            on_message
-        )
         self.broker.subscriber(
-            stream=reclaim, ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{stage_title(self.stage)}.reclaim",
+            stream=fresh, ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{stage_title(self.stage)}"
+        )(on_message)
+        self.broker.subscriber(
+            stream=reclaim,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{stage_title(self.stage)}.reclaim",
             include_in_schema=False,
         )(on_message)
 
@@ -141,11 +158,15 @@ class ReliableStage:
             telemetry.FAILED.labels(stage=self.stage, reason="transient").inc()
             attempts = int(await self.redis.hincrby(self._attempts_key, message_id, 1))
             if attempts >= self.settings.max_attempts:
-                log.error("giving up after %d attempts", attempts, extra={"stage": self.stage, "error": repr(exc)})
+                log.error(
+                    "giving up after %d attempts", attempts, extra={"stage": self.stage, "error": repr(exc)}
+                )
                 await self.dead_letter(stream, message_id, body, repr(exc), attempts=attempts)
                 await self.redis.hdel(self._attempts_key, message_id)
                 return
-            log.warning("attempt %d failed, will retry", attempts, extra={"stage": self.stage, "error": repr(exc)})
+            log.warning(
+                "attempt %d failed, will retry", attempts, extra={"stage": self.stage, "error": repr(exc)}
+            )
             raise
         else:
             telemetry.PROCESSED.labels(stage=self.stage).inc()

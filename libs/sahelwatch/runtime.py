@@ -73,12 +73,12 @@ class Runtime:
         checks: dict[str, Any] = {}
         try:
             checks["redis"] = bool(await asyncio.wait_for(self.redis.ping(), 2))
-        except Exception as exc:  # noqa: BLE001 - reported, not raised
+        except Exception as exc:
             checks["redis"] = f"error: {exc!r}"
         try:
             await asyncio.wait_for(self.mongo.admin.command("ping"), 2)
             checks["mongodb"] = True
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             checks["mongodb"] = f"error: {exc!r}"
         checks["status"] = "ok" if all(v is True for v in checks.values()) else "degraded"
         checks["stage"] = self.stage
@@ -99,14 +99,16 @@ class Runtime:
         runtime = self
 
         @get(include_in_schema=False)
-        async def health(scope: Any) -> AsgiResponse:  # noqa: ARG001
+        async def health(scope: Any) -> AsgiResponse:
             body = await runtime.health()
             status = 200 if body["status"] == "ok" else 503
             return AsgiResponse(json.dumps(body).encode(), status, {"content-type": "application/json"})
 
         @get(include_in_schema=False)
-        async def metrics(scope: Any) -> AsgiResponse:  # noqa: ARG001
-            return AsgiResponse(generate_latest(telemetry.REGISTRY), 200, {"content-type": CONTENT_TYPE_LATEST})
+        async def metrics(scope: Any) -> AsgiResponse:
+            return AsgiResponse(
+                generate_latest(telemetry.REGISTRY), 200, {"content-type": CONTENT_TYPE_LATEST}
+            )
 
         return AsgiFastStream(
             self.broker,

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     stream_maxlen: int = Field(default=1_000_000, ge=1000, description="Approximate cap per stream.")
     max_article_bytes: int = Field(default=2_000_000, ge=1000)
 
-    gazetteer_path: Path | None = Field(default=None, description="GeoNames dump(s); default: shared dev data.")
+    gazetteer_path: Path | None = Field(
+        default=None, description="GeoNames dump(s); default: shared dev data."
+    )
     admin_polygons_path: Path | None = None
     actors_path: Path | None = Field(default=None, description="Extra actor dictionary (YAML).")
     rules_path: Path | None = Field(default=None, description="Alert rules (YAML).")

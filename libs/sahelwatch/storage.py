@@ -25,7 +25,9 @@ ALERTS = "alerts"
 
 
 def connect(url: str) -> AsyncMongoClient[Doc]:
-    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard")
+    return AsyncMongoClient(
+        url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard"
+    )
 
 
 def to_doc(model: BaseModel, id_field: str) -> Doc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -19,7 +19,10 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 PROCESSED = Counter(
-    "sahelwatch_messages_processed_total", "Messages a stage handled successfully.", ["stage"], registry=REGISTRY
+    "sahelwatch_messages_processed_total",
+    "Messages a stage handled successfully.",
+    ["stage"],
+    registry=REGISTRY,
 )
 FAILED = Counter(
     "sahelwatch_messages_failed_total",
@@ -37,7 +40,10 @@ REDELIVERED = Counter(
     registry=REGISTRY,
 )
 HANDLE_SECONDS = Histogram(
-    "sahelwatch_handle_seconds", "Time to handle one message.", ["stage"], buckets=_LATENCY_BUCKETS,
+    "sahelwatch_handle_seconds",
+    "Time to handle one message.",
+    ["stage"],
+    buckets=_LATENCY_BUCKETS,
     registry=REGISTRY,
 )
 INGEST_TO_STAGE_SECONDS = Histogram(
@@ -98,7 +104,7 @@ DELIVERIES = Counter(
 def stage_latency(stage: str, ingested_at: datetime | None) -> None:
     """Observe ingest -> now for ``stage`` when the article's ingest time is known."""
     if ingested_at is not None:
-        seconds = (datetime.now(timezone.utc) - ingested_at).total_seconds()
+        seconds = (datetime.now(UTC) - ingested_at).total_seconds()
         INGEST_TO_STAGE_SECONDS.labels(stage=stage).observe(max(seconds, 0.0))
 
 
@@ -109,7 +115,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

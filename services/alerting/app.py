@@ -121,12 +121,16 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
                 await storage.mark_published(alerts, [alert.alert_id])
                 telemetry.ALERTS.labels(rule=alert.rule, severity=alert.severity).inc()
             await articles.update_one(
-                {"_id": record.article_id}, {"$addToSet": {"alerted_records": record.record_id}}
+                {"_id": record.article_id}, {"$addToSet": {"alerted_records": record.record_id}, "$max": {"alerted_at": utcnow()}}
             )
         outbox.wake()
         telemetry.stage_latency(STAGE, record.stamps.get("ingested"))
 
     stage.consume(streams.GEOCODED, handle)
+    stage.document_output(
+        streams.INCIDENTS, CanonicalIncident, "Canonical incidents; a new message per version or new source."
+    )
+    stage.document_output(streams.ALERTS, Alert, "Alerts raised by the rules (stable alert_id).")
     runtime.startup.append(outbox.start)
     runtime.shutdown.append(outbox.stop)
     return runtime.asgi_app()

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-
 from sahelwatch import storage, telemetry
 from sahelwatch.contracts import Alert, utcnow
 from sahelwatch.settings import Settings
+
 from services.alerting.delivery.channels import Channel, channels_from_settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,9 @@ class AlertOutbox:
 
     def new_doc(self, alert: Alert) -> storage.Doc:
         doc = storage.to_doc(alert, "alert_id")
-        doc["deliveries"] = {c.name: {"status": "pending", "attempts": 0, "next_at": None} for c in self.channels}
+        doc["deliveries"] = {
+            c.name: {"status": "pending", "attempts": 0, "next_at": None} for c in self.channels
+        }
         doc["delivered"] = not self.channels
         return doc
 
@@ -101,7 +103,7 @@ class AlertOutbox:
         state["attempts"] += 1
         try:
             await channel.send(alert)
-        except Exception as exc:  # noqa: BLE001 - any failure of a receiver is retried
+        except Exception as exc:
             state["error"] = repr(exc)[:1000]
             if state["attempts"] >= MAX_ATTEMPTS:
                 state["status"] = "failed"

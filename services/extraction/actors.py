@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from sahelwatch.contracts import Actor, ActorType
 
 _BY_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$", re.IGNORECASE)
@@ -65,7 +64,10 @@ class ActorDictionary:
         """The packaged ``actors.yaml`` plus any operator files (later files add aliases / actors)."""
         text = resources.files("services.extraction").joinpath("actors.yaml").read_text(encoding="utf-8")
         entries = list(_parse(yaml.safe_load(text), "actors.yaml"))
-        paths: list[str | Path] = [] if extra is None else [extra] if isinstance(extra, str | Path) else list(extra)
+        if extra is None:
+            paths: list[str | Path] = []
+        else:
+            paths = [extra] if isinstance(extra, str | Path) else list(extra)
         for p in paths:
             entries.extend(_parse(yaml.safe_load(Path(p).read_text(encoding="utf-8")), str(p)))
         return cls(entries)
@@ -85,12 +87,13 @@ class ActorDictionary:
         """Where actors are named in ``text`` (a place name inside "Katiba Macina" is not a place)."""
         return [ActorSpan(s, e, n) for s, e, n in self._spans(text)]
 
-    def find(self, text: str, trigger_at: int | None = None) -> list[Actor]:
+    def find(self, text: str, trigger_at: int | None = None,
+             spans: list[ActorSpan] | None = None) -> list[Actor]:
         """Actors named in ``text``; side is guessed from word order around the trigger."""
-        spans = self._spans(text)
+        found = [(a.start, a.end, a.name) for a in spans] if spans is not None else self._spans(text)
         out: list[Actor] = []
         seen: set[str] = set()
-        for s, e, name in spans:
+        for s, e, name in found:
             if name in seen:
                 continue
             seen.add(name)

@@ -15,18 +15,23 @@ _F = re.IGNORECASE
 
 _LEVELS: list[tuple[str, re.Pattern[str]]] = [
     ("leave immediately", re.compile(
-        r"\b(?:leave|depart|quit|exit)\s+(?:the country|\w+)?\s*(?:immediately|now|as soon as possible|without delay)|"
+        r"\b(?:leave|depart|quit|exit)\s+(?:the country|\w+)?\s*(?:immediately|now|as soon as possible|"
+        r"without delay)|"
         r"(?:depart|leave)\s+immediately|quitter (?:le pays|le \w+) (?:immédiatement|sans délai)", _F)),
     ("ordered departure", re.compile(
         r"\bordered (?:the )?(?:departure|non-emergency|evacuation|all non-emergency)|ordered departure|"
         r"ordered [\w -]{0,60}to leave|départ ordonné", _F)),
-    ("do not travel", re.compile(r"\bdo not travel|level 4|avoid all travel|advise[sd]? against (?:all )?travel|"
+    ("do not travel", re.compile(r"\bdo not travel|level 4|avoid all travel|"
+        r"advise[sd]? against (?:all )?travel|"
                                  r"formellement déconseillé", _F)),
     ("attack risk", re.compile(
-        r"\b(?:high|heightened|increased|elevated|imminent)\s+risks?\s+of\s+(?:\w+\s+){0,2}(?:attacks?|kidnappings?)|"
+        r"\b(?:high|heightened|increased|elevated|imminent)\s+risks?\s+of\s+(?:\w+\s+){0,2}(?:attacks?|"
+        r"kidnappings?)|"
         r"warn(?:s|ed|ing)?\s+(?:\w+\s+){0,4}of\s+(?:a\s+)?(?:high\s+|heightened\s+|possible\s+|imminent\s+)?"
-        r"(?:risk|threat)s?\s+of\s+(?:\w+\s+){0,2}attacks?|risques? (?:élevés? )?d'attentats?|security alert", _F)),
-    ("travel advisory", re.compile(r"\btravel (?:advisory|warning)|security alert|urged (?:its )?(?:citizens|nationals)"
+        r"(?:risk|threat)s?\s+of\s+(?:\w+\s+){0,2}attacks?|risques? (?:élevés? )?d'attentats?|"
+        r"security alert", _F)),
+    ("travel advisory", re.compile(r"\btravel (?:advisory|warning)|security alert|"
+        r"urged (?:its )?(?:citizens|nationals)"
                                    r" to (?:leave|avoid)|conseils aux voyageurs", _F)),
 ]
 _ISSUERS: list[tuple[str, re.Pattern[str]]] = [

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
-
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import Article, IncidentRecord, utcnow
 from sahelwatch.messaging import parse
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
+
 from services.pipeline import Pipeline
 
 STAGE = "extraction"
@@ -49,5 +49,6 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         telemetry.stage_latency(STAGE, ingested)
 
     stage.consume(streams.ARTICLES, handle)
+    stage.document_output(streams.EXTRACTED, IncidentRecord, "Incidents and advisories found in an article.")
     runtime.startup.append(warm_up)
     return runtime.asgi_app()

@@ -20,7 +20,8 @@ Party = Literal["state", "civilian", "militant", "other"]
 _F = re.IGNORECASE
 _Q = (r"(?:at least|more than|over|nearly|almost|about|around|some|as many as|up to|approximately|roughly|"
       r"close to|an estimated|a total of|upwards of|au moins|plus de|près de|environ|quelque)")
-_HIGH_SEP = r"(?:\s*,?\s*(?:possibly|perhaps|maybe|or even|if not|and possibly|and perhaps|to|or|-|–)\s*(?:as many as\s+)?)"
+_HIGH_SEP = (r"(?:\s*,?\s*(?:possibly|perhaps|maybe|or even|if not|and possibly|and perhaps|to|or|-|"
+             r"–)\s*(?:as many as\s+)?)")
 COUNT = (rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}|(?:{_Q}\s+)?{NUMBER}(?:{_HIGH_SEP}{NUMBER}(?![\w-]))?)")
 _COUNT_RE = re.compile(COUNT, _F)
 _NUM_RE = re.compile(NUMBER, _F)
@@ -28,13 +29,15 @@ _Q_RE = re.compile(rf"^(?:between|{_Q})\b", _F)
 
 _VERBS: dict[Kind, str] = {
     "killed": (r"killed|dead|died|slain|massacred|executed|murdered|neutrali[sz]ed|perished|lost their lives|"
-               r"shot dead|beheaded|assassinated|burnt to death|burned to death|tu[ée]e?s?|morts?|assassin[ée]e?s?|"
+               r"shot dead|beheaded|assassinated|burnt to death|burned to death|tu[ée]e?s?|morts?|"
+               r"assassin[ée]e?s?|"
                r"exécutée?s?|neutralisée?s?"),
     "injured": r"wounded|injured|hurt|bless[ée]e?s?",
     "abducted": r"kidnapped|abducted|taken hostage|taken captive|enlev[ée]e?s?|kidnapp[ée]e?s?|pris en otage",
 }
 _ACTIVE: dict[Kind, str] = {
-    "killed": (r"killed|killing|kills|kill|massacred|massacring|executed|executing|neutrali[sz]ed|neutrali[sz]ing|"
+    "killed": (r"killed|killing|kills|kill|massacred|massacring|executed|executing|neutrali[sz]ed|"
+    r"neutrali[sz]ing|"
                r"slaughtered|murdered|claimed the lives of|claiming the lives of|the deaths of|the death of|"
                r"taking the lives of|tuant|ont tué|a tué|ont neutralisé|a neutralisé"),
     "injured": r"wounding|injuring|wounded|injured|blessant|ont blessé",
@@ -46,31 +49,39 @@ _RESULT: dict[Kind, str] = {
     "abducted": r"missing-never",  # "left N missing" is not an abduction
 }
 _STOP = (r"(?:km|kilomet\w*|miles?|years?|hours?|days?|months?|weeks?|minutes?|percent|vehicles?|trucks?|"
-         r"motor\w*|bikes?|head|cattle|tons?|tonnes?|times|attacks?|villages?|localities|and|or|were|was|had|have|"
+         r"motor\w*|bikes?|head|cattle|tons?|tonnes?|times|attacks?|villages?|localities|and|or|were|was|"
+         r"had|have|"
          r"has|been|are|in|on|at|during|after|when|while|by|the|who|which|that|than|of|after)\b")
 _WORD = rf"(?!{_STOP})[\"“”]?[A-Za-zÀ-ÿ'’-]+[\"“”]?"
-_AUX = r"(?:(?:were|was|have been|had been|has been|are|is|being|got|reportedly|allegedly|been|also|all|later|ont été|a été|sont|were later)\s+)"
-_CONT = rf"(?:(?:\s*,\s*|\s+)(?:and|as well as|plus|et|,\s*including|including)\s+{COUNT}(?:\s+{_WORD}){{0,3}})"
+_AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|being|got|reportedly|allegedly|been|also|all|"
+        r"later|ont été|a été|sont|were later)\s+)")
+_CONT = (rf"(?:(?:\s*,\s*|\s+)(?:and|as well as|plus|et|,\s*including|"
+         rf"including)\s+{COUNT}(?:\s+{_WORD}){{0,3}})")
 
 _PASSIVE: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+(?:from\s+|of\s+)?{_WORD}){{0,5}}?)"
-                  rf"(?:\s*,\s*(?:including|among them|among whom)[^,;]{{1,60}},)?\s+{_AUX}{{0,3}}(?:{v})\b", _F)
+    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+(?:from\s+|of\s+(?:the\s+)?)?{_WORD}){{0,5}}?)"
+                  rf"(?:\s*,\s*(?:including|among them|"
+                  rf"among whom)[^,;]{{1,60}},)?\s+{_AUX}{{0,3}}(?:{v})\b", _F)
     for k, v in _VERBS.items()
 }
 _PASSIVE_PAIR: dict[Kind, re.Pattern[str]] = {  # "2 gendarmes and a civilian were killed"
-    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{1,3}}?)\s*(?:,|and|as well as)\s+(?P<c2>{COUNT}|an?)"
+    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{1,3}}?)\s*(?:,|and|as well as)\s+(?P<c2>{COUNT}|"
+        rf"an?)"
                   rf"(?P<n2>(?:\s+{_WORD}){{1,3}}?)\s+{_AUX}{{0,3}}(?:{v})\b", _F)
     for k, v in _VERBS.items()
 }
 _ACTIVE_RE: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?:{v})\s+(?:(?:the|some|a total of)\s+)?(?P<c>{COUNT})(?P<n>(?:\s+(?:of\s+)?{_WORD}){{0,4}})(?P<cont>{_CONT}*)", _F)
+    k: re.compile(rf"\b(?:{v})\s+(?:(?:the|some|"
+        rf"a total of)\s+)?(?P<c>{COUNT})(?P<n>(?:\s+(?:of\s+)?{_WORD}){{0,4}})(?P<cont>{_CONT}*)", _F)
     for k, v in _ACTIVE.items()
 }
 _LEFT: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?:left|leaving|faisant|causing|with)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,3}}?)\s+(?:{v})\b", _F)
+    k: re.compile(rf"\b(?:left|leaving|faisant|causing|"
+        rf"with)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,3}}?)\s+(?:{v})\b", _F)
     for k, v in _RESULT.items()
 }
-_TOLL = re.compile(rf"\b(?:death toll|toll|bilan)\s+(?:of|rose to|to|at|stands at|climbed to|reached|has risen to|"
+_TOLL = re.compile(rf"\b(?:death toll|toll|bilan)\s+(?:of|rose to|to|at|stands at|climbed to|reached|"
+    rf"has risen to|"
                    rf"de|is|was|now stands at|increased to)\s+(?P<c>{COUNT})", _F)
 _LOSING = re.compile(rf"\b(?:losing|lost)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,2}}?\s+"
                      r"(?:soldiers|troops|men|fighters|members|personnel|lives|of (?:its|their) \w+))", _F)
@@ -80,17 +91,24 @@ _INCLUDING = re.compile(r"(?:including|among them|among whom|of whom|dont|parmi 
 _EARLIER = re.compile(r"\b(?:earlier (?:said|reported|put)|initially|initial (?:toll|report)|previous toll|"
                       r"first reported|had earlier)\b", _F)
 _ZERO = re.compile(r"\b(?:no (?:one|casualties|deaths|fatalities|victims) (?:was|were|have been|has been)? ?"
-                   r"(?:killed|reported|recorded)|nobody was killed|without (?:causing )?casualties|no casualties)\b", _F)
+                   r"(?:killed|reported|recorded)|nobody was killed|without (?:causing )?casualties|"
+                   r"no casualties)\b", _F)
 
 _PARTY_WORDS: dict[Party, re.Pattern[str]] = {
-    "state": re.compile(r"\b(?:soldiers?|troops?|servicemen|gendarmes?|police\w*|officers?|peacekeepers?|helmets|"
-                        r"military|army|guards?|personnel|wagner|mercenar\w+|fama|militaires|soldats|policiers)\b", _F),
-    "militant": re.compile(r"\b(?:militants?|jihadis\w*|terrorists?|assailants?|attackers?|insurgents?|rebels?|"
-                           r"fighters?|gunmen|extremists?|islamists?|bandits?|combatants?|assaillants|terroristes|"
+    "state": re.compile(r"\b(?:soldiers?|troops?|servicemen|gendarmes?|police\w*|officers?|peacekeepers?|"
+    r"helmets|"
+                        r"military|army|guards?|personnel|wagner|mercenar\w+|fama|militaires|soldats|"
+                        r"policiers)\b", _F),
+    "militant": re.compile(r"\b(?:militants?|jihadis\w*|terrorists?|assailants?|attackers?|insurgents?|"
+    r"rebels?|"
+                           r"fighters?|gunmen|extremists?|islamists?|bandits?|combatants?|assaillants|"
+                           r"terroristes|"
                            r"djihadistes|jihadistes|suspects?|elements?)\b", _F),
-    "civilian": re.compile(r"\b(?:civilians?|people|villagers?|residents?|children|women|men|traders?|worshippers?|"
+    "civilian": re.compile(r"\b(?:civilians?|people|villagers?|residents?|children|women|men|traders?|"
+    r"worshippers?|"
                            r"passengers?|farmers?|herders?|persons?|workers?|students?|teachers?|nationals?|"
-                           r"civils|personnes|villageois|chiefs?|drivers?|hunters?|fishermen|imams?|mayor)\b", _F),
+                           r"civils|personnes|villageois|chiefs?|drivers?|hunters?|fishermen|imams?|"
+                           r"mayor)\b", _F),
 }
 
 
@@ -136,8 +154,10 @@ def _party(noun: str) -> Party:
     return "other"
 
 
-_ANY = re.compile(r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|perish|lives|behead|assassin|wound|"
-                  r"injur|hurt|kidnap|abduct|hostage|captive|toll|bilan|tu[ée]|mort|bless|enlev|otage|losing|lost|"
+_ANY = re.compile(r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|perish|lives|behead|assassin|"
+    r"wound|"
+                  r"injur|hurt|kidnap|abduct|hostage|captive|toll|bilan|tu[ée]|mort|bless|enlev|otage|"
+                  r"losing|lost|"
                   r"bodies|fatalit|casualt", _F)
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER})\b|\ban?\b", _F)
 

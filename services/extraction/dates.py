@@ -44,8 +44,10 @@ _M = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _W = "(?P<wd>" + "|".join(_WEEKDAYS) + ")"
 _F = re.IGNORECASE
 
-_MDY = re.compile(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilo|mile|%))(?:,?\s+(?P<year>(?:19|20)\d\d))?", _F)
-_DMY = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?\s+(?:of\s+)?{_M}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", _F)
+_MDY = re.compile(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilo|mile|"
+    rf"%))(?:,?\s+(?P<year>(?:19|20)\d\d))?", _F)
+_DMY = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?\s+(?:of\s+)?{_M}(?:,?\s+(?P<year>(?:19|"
+    rf"20)\d\d))?\b", _F)
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _WEEKDAY = re.compile(rf"\b(?:(?P<mod>last|this|past|early|late|dernier)\s+)?{_W}(?:'s)?\b", _F)
 _PART = re.compile(
@@ -118,7 +120,7 @@ def find_dates(text: str, pub: date | None) -> list[DateHit]:
 
     for rx in (_ISO, _MDY, _DMY):
         for m in rx.finditer(text):
-            month = _MONTHS.get(m.group("month").lower().rstrip("."), 0) if rx is not _ISO else int(m["month"])
+            month = int(m["month"]) if rx is _ISO else _MONTHS.get(m["month"].lower().rstrip("."), 0)
             d, explicit = _with_year(month, int(m["day"]), m["year"], pub)
             if d is not None and month:
                 add(DateHit(d, 1, m.start(), m.end(), m.group(), explicit))
@@ -133,7 +135,7 @@ def find_dates(text: str, pub: date | None) -> list[DateHit]:
         if pub is None:
             continue
         back, prec = _REL_OFFSETS[m["rel"].lower()]
-        add(DateHit(pub - timedelta(days=back), prec, m.start(), m.end(), m.group(), rank=prec if prec > 1 else 1))
+        add(DateHit(pub - timedelta(days=back), prec, m.start(), m.end(), m.group(), rank=max(prec, 1)))
     for m in _PART.finditer(text):
         part = m["part"].lower()
         month = _MONTHS[m["month"].lower().rstrip(".")]

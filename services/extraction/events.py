@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from sahelwatch.contracts import SUB_EVENT_TYPES, EventType
 
+from services.extraction.victims import victim_side
+
 _F = re.IGNORECASE
 
 
@@ -33,92 +35,146 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # (sub-event type, trigger, strength); order is priority when several fire in one sentence
 _RULES: list[tuple[str, re.Pattern[str], float]] = [
     ("Disrupted weapons use", _rx(
-        r"(?:defused|defusing|dismantled|deactivated|neutrali[sz]ed|destroyed|found|discovered|seized)\s+(?:\w+\s+){0,3}"
-        r"(?:ieds?|improvised explosive devices?|explosive devices?|mines?|landmines?|bombs?|explosives?|weapons caches?|"
-        r"arms caches?)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|bomb|suicide|"
-        r"kamikaze)[\w -]*|(?:car bomb|bomb|suicide|kamikaze)[\w -]{0,20}(?:was|were) (?:thwarted|foiled|defused|prevented)|"
+        r"(?:defused|defusing|dismantled|deactivated|neutrali[sz]ed|destroyed|found|discovered|"
+        r"seized)\s+(?:\w+\s+){0,3}"
+        r"(?:ieds?|improvised explosive devices?|explosive devices?|mines?|landmines?|bombs?|explosives?|"
+        r"weapons caches?|"
+        r"arms caches?)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|"
+        r"bomb|suicide|"
+        r"kamikaze)[\w -]*|(?:car bomb|bomb|suicide|kamikaze)[\w -]{0,20}(?:was|were) (?:thwarted|foiled|"
+        r"defused|prevented)|"
         r"désamorcé\w*|déjoué\w*|attentat déjoué"), 1.0),
     ("Suicide bomb", _rx(
-        r"suicide[- ](?:bomb\w*|attack\w*|car|vehicle|truck|motorbike|vest)|suicide bomber|kamikaze\w*|vbieds?|"
-        r"vehicle[- ]borne|(?:car|vehicle|truck)[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|truck)|attentat[- ]suicide|"
+        r"suicide[- ](?:bomb\w*|attack\w*|car|vehicle|truck|motorbike|vest)|suicide bomber|kamikaze\w*|"
+        r"vbieds?|"
+        r"vehicle[- ]borne|(?:car|vehicle|truck)[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|"
+        r"truck)|attentat[- ]suicide|"
         r"véhicule piégé"), 1.0),
     ("Air/drone strike", _rx(
-        r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|air raids?|"
-        r"(?:helicopter|aircraft|jets?|drones?|planes?) (?:\w+ )?(?:struck|fired|bombed|strafed|targeted|attacked)|"
+        r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|"
+        r"air raids?|"
+        r"(?:helicopter|aircraft|jets?|drones?|planes?) (?:\w+ )?(?:struck|fired|bombed|strafed|targeted|"
+        r"attacked)|"
         r"bombed by|frappes? (?:aérienne|de drone)s?|(?:the|a) strikes? (?:on|killed|hit|targeted)"), 1.0),
     ("Remote explosive/landmine/IED", _rx(
-        r"ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|(?:hit|struck|ran over|triggered|detonated) "
-        r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|truck|bus|car) "
-        r"(?:hit|struck|ran over) (?:a|an) |exploded|explosion|engins? explosifs?|mines? artisanales?|a sauté sur"), 0.95),
+        r"ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|(?:hit|struck|ran over|"
+        r"triggered|detonated) "
+        r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|"
+        r"truck|bus|car) "
+        r"(?:hit|struck|ran over) (?:a|an) |exploded|explosion|engins? explosifs?|mines? artisanales?|"
+        r"a sauté sur"), 0.95),
     ("Grenade", _rx(r"grenades?"), 0.95),
     ("Shelling/artillery/missile attack", _rx(
         r"shell(?:ing|ed|s)|mortars?|rockets?|artillery|missiles?|obus|tirs? de mortiers?|roquettes?"), 0.9),
     ("Abduction/forced disappearance", _rx(
-        r"kidnapp\w*|abduct\w*|taken hostage|took (?:\w+ ){0,3}hostage|hostage[- ]taking|forced disappearance|"
+        r"kidnapp\w*|abduct\w*|taken hostage|took (?:\w+ ){0,3}hostage|hostage[- ]taking|"
+        r"forced disappearance|"
         r"enlev\w+|enlèvement|rapt|pris en otage"), 0.95),
     ("Sexual violence", _rx(r"raped|rapes?|sexual violence|sexual assault|viols?|violées?"), 0.9),
     ("Arrests", _rx(
         r"arrested|arrests?|detained|apprehended|rounded up|taken into custody|interpell\w+|arrêtée?s?|"
         r"arrestations?"), 0.85),
     ("Government regains territory", _rx(
-        r"(?:army|troops|forces|soldiers|fama|military)\s+(?:\w+\s+){0,3}(?:retook|recaptured|regained control|"
+        r"(?:army|troops|forces|soldiers|fama|military)\s+(?:\w+\s+){0,3}(?:retook|recaptured|"
+        r"regained control|"
         r"took back|reclaimed|liberated)|reprise? (?:le contrôle|de)"), 0.9),
     ("Non-state actor overtakes territory", _rx(
-        r"(?:militants?|jihadists?|rebels?|insurgents?|fighters|jnim|cma|fla|csp\w*|islamists?|armed groups?)\s+"
-        r"(?:\w+\s+){0,3}(?:seized|captured|took control|overran|taken control|took over)\s+(?:of\s+)?(?:the\s+)?"
+        r"(?:militants?|jihadists?|rebels?|insurgents?|fighters|jnim|cma|fla|csp\w*|islamists?|"
+        r"armed groups?)\s+"
+        r"(?:\w+\s+){0,3}(?:seized|captured|took control|overran|taken control|"
+        r"took over)\s+(?:of\s+)?(?:the\s+)?"
         r"(?:town|city|village|camp|base|locality|control|[A-Z]\w+)"), 0.9),
     ("Non-violent transfer of territory", _rx(
-        r"took possession of|handed over|handover|withdr[ae]w\w* from|(?:its|their) withdrawal from|departure from|"
+        r"took possession of|handed over|handover|withdr[ae]w\w* from|(?:its|their) withdrawal from|"
+        r"departure from|"
         r"left (?:the|its) (?:camp|base)|retrocession|rétrocession|leaves base"), 0.7),
-    ("Headquarters or base established", _rx(r"(?:set up|established|opened|installed) (?:a |its |their )?(?:new )?(?:base|camp|headquarters|outpost)"), 0.8),
-    ("Change to group/activity", _rx(r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|declared a blockade"), 0.6),
+    ("Headquarters or base established", _rx(r"(?:set up|established|opened|installed) (?:a |its |"
+        r"their )?(?:new )?(?:base|camp|headquarters|outpost)"), 0.8),
+    ("Change to group/activity", _rx(r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|"
+        r"declared a blockade"), 0.6),
     ("Looting/property destruction", _rx(
-        r"loot\w*|pillag\w*|plunder\w*|torched|set (?:on )?fire|set ablaze|burn(?:ed|t|ing)(?! to death| alive)|"
-        r"destroyed|ransacked|stole|stolen|rustl\w+|made off with|incendi\w+|saccag\w+"), 0.6),
-    ("Excessive force against protesters", _rx(r"(?:fired|opened fire) on (?:the )?(?:protesters|demonstrators|crowd)|"
-                                               r"(?:protesters|demonstrators) (?:were )?(?:shot|killed)"), 0.95),
+        r"loot\w*|pillag\w*|plunder\w*|torched|set (?:on )?fire|set ablaze|burn(?:ed|t|ing)(?! to death|"
+        r" alive)|"
+        r"destroyed|ransacked|stole|stolen|rustl\w+|made off with|incendi\w+|saccag\w+|robb(?:ed|ery|ing)|"
+        r"extort\w*|stripped|seized (?:\w+ ){0,3}(?:vehicles?|cars?|trucks?|motorbikes?|motorcycles?|"
+        r"belongings|livestock|cattle|ambulance|pick-?ups?|goods|money|phones?)"), 0.6),
+    ("Excessive force against protesters", _rx(
+        r"(?:fired|opened fire) on (?:the )?(?:protesters|demonstrators|crowd)|"
+        r"(?:protesters|demonstrators) (?:were )?(?:shot|killed)"), 0.95),
     ("Protest with intervention", _rx(r"(?:dispersed|tear gas|teargas|baton)\w*"), 0.5),
     ("Violent demonstration", _rx(r"riot\w*|violent (?:demonstrat|protest)\w*|emeutes?|émeutes?"), 0.85),
     ("Mob violence", _rx(r"mob|lynch\w*|vigilante justice"), 0.8),
-    ("Peaceful protest", _rx(r"protest\w*|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|sit-in|manifest\w+|marche"), 0.7),
+    ("Peaceful protest", _rx(r"protest\w*|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|sit-in|"
+        r"manifest\w+|marche"), 0.7),
     ("Armed clash", _rx(
-        r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|battles?|"
-        r"skirmish\w*|repelled|repulsed|came under fire|harassing fire|gunfire|incursion|offensive|assault\w*|"
-        r"affrontements?|accrochages?|embuscades?|combats?|raid\w*|stormed|overran"), 0.8),
+        r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|"
+        r"battles?|skirmish\w*|repelled|repulsed|came under fire|harassing fire|gunfire|"
+        r"affrontements?|accrochages?|embuscades?|combats?|stormed|overran"), 0.8),
     ("Attack", _rx(
-        r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|murder\w*|"
-        r"beheaded|exécut\w*|tués? par balles?"), 0.85),
-    ("*attack", _rx(r"attack(?:s|ed|ers)?|struck|strikes?|killed|killing|kills|dead|died|deaths?|attaqu\w*|attentats?|tué\w*|"
-                    r"neutrali[sz]ed|targeted"), 0.5),
+        r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|"
+        r"murder\w*|beheaded|exécut\w*|tués? par balles?|tortur\w*|beaten|mistreat\w*|ill-treat\w*|"
+        r"mutilat\w*|flogged|whipped|abused"), 0.85),
+    ("*attack", _rx(
+        r"attack(?:s|ed|ers)?|assault\w*|incursion|raid(?:s|ed)?|offensive|struck|strikes?|killed|killing|"
+        r"kills|"
+        r"dead|died|deaths?|attaqu\w*|attentats?|tué\w*|neutrali[sz]ed|targeted|wounded|injured|"
+        r"opened fire|fired (?:on|at)|shot"), 0.5),
 ]
 
 _CIVILIAN_TARGET = re.compile(
-    r"\b(?:civilians?|villagers?|residents?|villages?|hamlets?|market|mosque|church|worshippers?|traders?|farmers?|"
-    r"herders?|passengers?|women|children|families|wedding|displaced|teachers?|school|civils|villageois|chiefs?|"
+    r"\b(?:civilians?|villagers?|residents?|villages?|hamlets?|market|mosque|church|worshippers?|traders?|"
+    r"farmers?|herders?|passengers?|women|children|families|wedding|displaced|teachers?|school|civils|"
+    r"villageois|"
+    r"chiefs?|"
     r"pharmacy|population|people)\b", _F)
 _MILITARY_TARGET = re.compile(
-    r"\b(?:soldiers?|troops?|army|military|post|base|camp|garrison|convoy|patrol|checkpoint|gendarmes?|gendarmerie|"
+    r"\b(?:soldiers?|troops?|army|military|post|base|camp|garrison|convoy|patrol|checkpoint|gendarmes?|"
+    r"gendarmerie|"
     r"police|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|mercenar\w+|positions?|"
     r"militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|assailants|attackers)\b", _F)
 _ARMED_PERPETRATOR = re.compile(
-    r"\b(?:gunmen|armed men|militants?|jihadis\w*|terrorists?|assailants|attackers|extremists?|islamists?|bandits?|"
-    r"insurgents?|militias?|dozos?|hunters|soldiers|troops|army|forces|fighters|jnim|gsim|isgs|mercenar\w+|wagner)\b", _F)
+    r"\b(?:gunmen|armed men|militants?|jihadis\w*|terrorists?|assailants|attackers|extremists?|islamists?|"
+    r"bandits?|"
+    r"insurgents?|militias?|dozos?|hunters|soldiers|troops|army|forces|fighters|jnim|gsim|isgs|mercenar\w+|"
+    r"wagner)\b", _F)
+
+
+_ANY_TRIGGER = re.compile(
+    r"kill|attack|dead|die|death|clash|fight|fought|ambush|bomb|explo|mine|ied|drone|strike|struck|shell|mortar|"
+    r"rocket|missile|artillery|grenade|kidnap|abduct|hostage|arrest|detain|apprehend|custody|loot|pillag|burn|"
+    r"torch|fire|ablaze|seiz|took|protest|demonstr|march|rall|riot|mob|lynch|massacr|execut|assassin|shot|gun|"
+    r"raid|assault|incursion|offensive|wound|injur|thwart|foil|defus|dismantl|rape|sexual|withdr|possession|"
+    r"handover|handed|blockade|rob|extort|strip|destroy|ransack|stole|rustl|made off|overran|stormed|battle|"
+    r"skirmish|repel|repuls|slaughter|murder|behead|tortur|beat|mistreat|abuse|mutilat|flog|whip|target|"
+    r"neutrali|kamikaze|suicide|vbied|air|recaptur|retook|regain|liberat|captur|set up|establish|"
+    r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"
+    r"roquette|engin|désamor|déjou|interpell|arrêt|arrestation|incendi|saccag|exécut|viol|blocus|rapt|otage|"
+    r"marche|sit-in|dispers|tear|baton|overtak|control", re.IGNORECASE)
 
 
 def classify_sentence(text: str) -> list[EventHit]:
     """Every trigger in ``text``, strongest rule first. '*attack' hits are generic (resolved later)."""
     hits: list[EventHit] = []
+    if _ANY_TRIGGER.search(text) is None:
+        return hits
     for sub, rx, strength in _RULES:
         m = rx.search(text)
         if m is None:
             continue
-        et: EventType = SUB_EVENT_TYPES[sub] if sub in SUB_EVENT_TYPES else "Battles"
+        et: EventType = SUB_EVENT_TYPES.get(sub, "Battles")
         hits.append(EventHit(sub, et, m.group(), m.start(), strength))
     return hits
 
 
-def resolve_generic(text: str, civilians_killed: bool, soldiers_or_militants_killed: bool) -> tuple[str, EventType]:
+def resolve_generic(
+    text: str, civilians_killed: bool, soldiers_or_militants_killed: bool
+) -> tuple[str, EventType]:
     """An attack without a weapon word: against soldiers/posts it is a clash, against villagers an attack."""
+    side = victim_side(text)
+    if side == "armed":
+        return "Armed clash", "Battles"
+    if side == "civilian" and not soldiers_or_militants_killed:
+        return "Attack", "Violence against civilians"
     if soldiers_or_militants_killed:
         return "Armed clash", "Battles"
     if civilians_killed:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import date
 from functools import lru_cache
 
 from sahelwatch.contracts import (
-    SUB_EVENT_TYPES,
     Actor,
     Article,
-    EventType,
     Evidence,
     IncidentRecord,
     Kind,
@@ -21,17 +20,21 @@ from sahelwatch.places import PlaceIndex, PlaceSpan
 from services.extraction.actors import ActorDictionary
 from services.extraction.advisories import AdvisoryHit, find_advisory
 from services.extraction.dates import find_dates, infer_publication_date
-from services.extraction.events import resolve_generic
+from services.extraction.event_types import decide
 from services.extraction.grouping import Group, group_mentions
 from services.extraction.mentions import Mention, is_caption, read_sentence
 from services.extraction.sentences import Sentence, split_sentences
 
 _SHORT = {
-    "Remote explosive/landmine/IED": "IED", "Air/drone strike": "Air/drone strike", "Suicide bomb": "Suicide bomb",
-    "Armed clash": "Armed clash", "Attack": "Attack on civilians", "Abduction/forced disappearance": "Abduction",
+    "Remote explosive/landmine/IED": "IED", "Air/drone strike": "Air/drone strike",
+    "Suicide bomb": "Suicide bomb", "Armed clash": "Armed clash", "Attack": "Attack on civilians",
+    "Abduction/forced disappearance": "Abduction",
     "Shelling/artillery/missile attack": "Shelling", "Disrupted weapons use": "Foiled attack",
     "Looting/property destruction": "Looting", "Arrests": "Arrests",
 }
+
+
+_FILE_PHOTO = re.compile(r"\bFILE\b|\bFile photo|\barchives?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -46,10 +49,10 @@ def extract_records(article: Article, places: PlaceIndex,
     text = article.text
     pub: date | None = article.published_at.date() if article.published_at else None
     inferred = False
-    if pub is None:
-        pub = infer_publication_date(text)
-        inferred = pub is not None
     sentences = split_sentences(text)
+    if pub is None:
+        pub = infer_publication_date(" ".join(s.text for s in sentences if not _FILE_PHOTO.search(s.text)))
+        inferred = pub is not None
     spans = places.find_spans(text)
     starts = [sp.start for sp in spans]
 
@@ -92,42 +95,8 @@ def _base(article: Article) -> dict[str, object]:
     }
 
 
-def _type_of(g: Group) -> tuple[str, EventType, Mention]:
-    best: tuple[int, Mention] | None = None
-    from services.extraction.events import _RULES  # rule order is the priority
-
-    order = {sub: i for i, (sub, _, _) in enumerate(_RULES)}
-    violent = any(m.casualties.killed for m in g.mentions) or any(
-        h.event_type != "Strategic developments" and h.sub_event_type != "*attack" and h.strength >= 0.8
-        for m in g.mentions for h in m.hits)
-    for m in g.mentions:
-        for h in m.hits:
-            if h.sub_event_type == "*attack" or h.strength < 0.8:
-                continue
-            if violent and h.event_type == "Strategic developments":
-                continue
-            rank = order[h.sub_event_type]
-            if best is None or rank < best[0]:
-                best = (rank, m)
-    if best is not None:
-        sub = _RULES[best[0]][0]
-        return sub, SUB_EVENT_TYPES[sub], best[1]
-    weak = [(order[h.sub_event_type], m) for m in g.mentions for h in m.hits if h.sub_event_type != "*attack"]
-    if weak:
-        rank, m = min(weak, key=lambda x: x[0])
-        if not any(x.casualties.killed for x in g.mentions):
-            sub = _RULES[rank][0]
-            return sub, SUB_EVENT_TYPES[sub], m
-    text = " ".join(m.sentence.text for m in g.mentions)
-    parties: set[str] = set()
-    for m in g.mentions:
-        parties |= m.casualties.parties
-    sub, et = resolve_generic(text, "civilian" in parties, bool(parties & {"state", "militant"}))
-    return sub, et, g.mentions[0]
-
-
 def _incident(article: Article, g: Group, inferred: bool) -> IncidentRecord:
-    sub, et, type_m = _type_of(g)
+    sub, et, type_m = decide(g)
     ev: list[Evidence] = [Evidence(field="event_type", sentence=type_m.sentence.text)]
     fatalities = high = injured = abducted = None
     figures = [m for m in g.mentions if m.casualties.killed is not None and not m.casualties.earlier]
@@ -165,7 +134,8 @@ def _incident(article: Article, g: Group, inferred: bool) -> IncidentRecord:
         event_date, precision = d.value, d.precision
         ev.append(Evidence(field="event_date", sentence=m.sentence.text))
     if g.place is not None:
-        pm = next((m for m in g.mentions if any(f.mention.name == g.place.name for f in m.places)), g.mentions[0])
+        name = g.place.name
+        pm = next((m for m in g.mentions if any(f.mention.name == name for f in m.places)), g.mentions[0])
         ev.append(Evidence(field="place", sentence=pm.sentence.text))
     actors: list[Actor] = []
     seen: set[str] = set()
@@ -228,6 +198,7 @@ def _advisory_records(article: Article, advisories: list[tuple[Sentence, Advisor
             place=PlaceMention(name=area, relation="in") if area else None,
             evidence=[Evidence(field="advisory", sentence=x.text) for x, _ in items[:3]],
             confidence=round(max(0.05, conf), 2),
-            summary=f"Advisory ({adv.level}) by {issuer or 'unknown issuer'}" + (f" for {area}" if area else ""),
+            summary=f"Advisory ({adv.level}) by {issuer or 'unknown issuer'}"
+            + (f" for {area}" if area else ""),
         )))
     return out

@@ -88,8 +88,25 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
 
 def _key(place: PlaceMention) -> tuple[str, bool]:
     """Same name, same incident place; "300 km north of Bamako" is not Bamako."""
-    far = place.relation in ("direction", "distance") and (place.distance_km is None or place.distance_km > 50)
+    far = place.relation in ("direction", "distance") and (
+        place.distance_km is None or place.distance_km > 50)
     return place_key(place.name), far
+
+
+_NON_VIOLENT = frozenset({"Arrests", "Non-violent transfer of territory", "Headquarters or base established",
+                          "Agreement"})
+
+
+def _family(m: Mention) -> str | None:
+    """'quiet' for a non-violent development with no casualties, 'violent' for fighting; None if unclear."""
+    if m.top is None:
+        return None
+    if m.top.sub_event_type in _NON_VIOLENT and not m.has_casualties:
+        return "quiet"
+    generic = m.top.sub_event_type == "*attack"
+    if m.top.event_type != "Strategic developments" and (not generic or m.has_casualties):
+        return "violent"
+    return None
 
 
 def _find_group(groups: list[Group], place: PlaceMention, m: Mention) -> Group | None:
@@ -101,6 +118,9 @@ def _find_group(groups: list[Group], place: PlaceMention, m: Mention) -> Group |
         gd = g.day
         if day is not None and gd is not None and gd != day:
             continue
+        fm, fg = _family(m), _family(g.mentions[0])
+        if fm is not None and fg is not None and fm != fg:
+            continue  # an arrest and a clash in the same town are two events
         return g
     return None
 

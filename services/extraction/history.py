@@ -19,14 +19,18 @@ RECENT_DAYS = 45
 _PAST_MARKERS = re.compile(
     r"\b(?:last year|a year ago|years? ago|a decade ago|decades? ago|months ago|in recent (?:years|months)|"
     r"over the past|in the past|since (?:its|the) (?:inception|start|beginning|creation)|since then|"
-    r"for (?:years|a decade|decades)|previous(?:ly)?|first struck|l'an dernier|l'année dernière|il y a \w+ ans|"
-    r"depuis \d{4}|history|historic(?:al)?|was the scene of|in the wake of|erupted in|began in|began a decade|"
+    r"for (?:years|a decade|decades)|previous(?:ly)?|first struck|l'an dernier|l'année dernière|"
+    r"il y a \w+ ans|"
+    r"depuis \d{4}|history|historic(?:al)?|was the scene of|in the wake of|erupted in|began in|"
+    r"began a decade|"
     r"last year's|ever since|have been killed since|since \d{4}|"
-    r"(?:since|in|from|until|by|of) (?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|july|"
+    r"(?:since|in|from|until|by|of) (?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
+    r"july|"
     r"august|september|october|november|december)?\s*(?:19|20)\d\d)\b", _F)
 _HABITUAL = re.compile(
     r"\b(?:regularly|routinely|repeatedly|often|frequently|recurrent(?:ly)?|commonly|are common|is common|"
-    r"ha(?:ve|s) (?:also )?(?:repeatedly |regularly |often )?(?:killed|claimed) (?:hundreds|thousands|scores)|"
+    r"ha(?:ve|s) (?:also )?(?:repeatedly |regularly |often )?(?:killed|claimed) (?:hundreds|thousands|"
+    r"scores)|"
     r"ha(?:ve|s) (?:repeatedly|regularly|often|frequently) (?:attacked|targeted|killed)|"
     r"continue(?:s|d)? to|tend to|usually|typically|hundreds of|thousands of|a series of|"
     r"plotting|threat(?:en)?s?|could|might|(?-i:may)|would|if|plan(?:s|ning)? to|risk of|fear(?:s|ed)?|"
@@ -39,10 +43,12 @@ def is_background(text: str, pub: date | None, dates: list[DateHit], counted: bo
     """``counted``: the sentence states a toll ("were killed"), so habit words describe the setting."""
     dates = [d for d in dates if not d.reporting]
     day = next((d for d in dates if d.precision == 1), None)
-    if day is not None and pub is not None and pub - timedelta(days=RECENT_DAYS) <= day.value <= pub + timedelta(days=2):
-        return False
-    if dates and pub is not None and dates[0].value < pub - timedelta(days=RECENT_DAYS + (30 if dates[0].precision == 3 else 0)):
-        return True
+    if pub is not None:
+        if day is not None and pub - timedelta(days=RECENT_DAYS) <= day.value <= pub + timedelta(days=2):
+            return False
+        slack = 30 if dates and dates[0].precision == 3 else 0
+        if dates and dates[0].value < pub - timedelta(days=RECENT_DAYS + slack):
+            return True
     if pub is not None and any(y < pub.year for y in years_mentioned(text)) and not _CURRENT.search(text):
         return True
     if _PAST_MARKERS.search(text) and not _CURRENT.search(text):

@@ -18,8 +18,10 @@ from services.extraction.places import FoundPlace, find_places
 from services.extraction.sentences import Sentence
 
 _F = re.IGNORECASE
-_CAPTION = re.compile(r"\b(?:is seen|are seen|REUTERS/|AFP/|AP Photo|File photo|FILE -|FILE PHOTO|Image:|Photo:|"
-                      r"Credit:|Getty Images|pictured|\(File\)|Read more:|Related Stories|Sign up|Subscribe)", _F)
+_CAPTION = re.compile(r"\b(?:is seen|are seen|REUTERS/|AFP/|AP Photo|File photo|FILE -|FILE PHOTO|Image:|"
+    r"Photo:|"
+                      r"Credit:|Getty Images|pictured|\(File\)|Read more:|Related Stories|Sign up|"
+                      r"Subscribe)", _F)
 _DATELINE = re.compile(
     r"^\(?[A-Z][A-Za-z'’ -]{2,30}\)?(?:,\s*[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}"
     r"(?:,\s*\d{4})?)?\s*"
@@ -69,15 +71,17 @@ def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
         return None
     casualties = sentence_casualties(text)
     top = pick(hits)
-    if top is not None and top.sub_event_type == "*attack" and not casualties.killed and _NON_EVENT.search(text):
-        return None
-    dates = find_dates(text, pub)
-    if is_background(text, pub, dates, casualties.killed is not None or casualties.injured is not None):
+    generic = top is not None and top.sub_event_type == "*attack"
+    if generic and not casualties.killed and _NON_EVENT.search(text):
         return None
     cut = dateline_end(text)
+    dates = [d for d in find_dates(text, pub) if d.start >= cut]  # "Bamako, July 27 (Reuters)": when told
+    if is_background(text, pub, dates, casualties.killed is not None or casualties.injured is not None):
+        return None
     trigger_at = top.start if top is not None else None
-    found_actors = actors.find(text, trigger_at)
-    taken = [(s.start + a.start, s.start + a.end) for a in actors.spans(text)]
+    actor_spans = actors.spans(text)
+    found_actors = actors.find(text, trigger_at, actor_spans)
+    taken = [(s.start + a.start, s.start + a.end) for a in actor_spans]
     local = [sp for sp in spans if sp.start - s.start >= cut
              and not any(a < sp.end and sp.start < b for a, b in taken)]
     places = find_places(text, local, s.start)

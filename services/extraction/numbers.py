@@ -30,7 +30,8 @@ _VAGUE: dict[str, int] = {
     "une centaine": 100, "des centaines": 100,
 }
 # plural vague words: lower bounds, not counts ("a dozen" counts as 12)
-VAGUE_WORDS = frozenset(w for w in _VAGUE if w.startswith(("dozens", "scores", "hundreds", "several", "a few", "des ")))
+VAGUE_WORDS = frozenset(
+    w for w in _VAGUE if w.startswith(("dozens", "scores", "hundreds", "several", "a few", "des ")))
 
 _unit_alt = "|".join(sorted((re.escape(w) for w in _UNITS if w not in ("un", "une")), key=len, reverse=True))
 _tens_alt = "|".join(sorted(_TENS, key=len, reverse=True))

@@ -22,52 +22,78 @@ _DIR = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?we
         r"western|nord|sud|est|ouest)")
 _DISTANCE = re.compile(
     rf"(?P<n>{NUMBER}|\d+(?:\.\d+)?)\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^)]*\))?\s*"
-    rf"(?:away\s+)?(?:(?P<dir>{_DIR})\s+)?(?:from|of|outside|de|away from|au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$", _F)
+    rf"(?:away\s+)?(?:(?P<dir>{_DIR})\s+)?(?:from|of|outside|de|away from|"
+    rf"au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$", _F)
+_INSTITUTION = re.compile(
+    r"\b(?:Universit\w*|Hospital|Hôpital|School|College|Institute|Ministry|Stadium|Court)\b")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of)\s+(?:the\s+)?$", _F)
-_PERSON_AFTER = re.compile(r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}\b")
+_PERSON_AFTER = re.compile(
+    r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}(?![\w'’-])"
+    r"(?:,| said| says| told)")
+_TITLE_BEFORE = re.compile(
+    r"\b(?:General|Gen\.|Colonel|Col\.|Captain|Capt\.|Commander|President|Minister|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
+    r"Imam|Chief|Sergeant|Lieutenant|Lt\.)\s+(?:[A-Z][a-z]+\s+)?$")
 _UNIT_HINT = re.compile(r"km|kilom|mile", _F)
 _DIRECTION = re.compile(rf"\b(?P<dir>{_DIR})\s+(?:of|de)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", _F)
 _NEAR = re.compile(
-    r"\b(?:near|outside|close to|around|in the vicinity of|not far from|on the outskirts of|outskirts of|"
-    r"on the road (?:to|between)|on (?:the|their|its) way to|en route to|près de|non loin de|aux environs de|à proximité de|environs de)\s+"
+    r"\b(?:near|outside of|outside|close to|around|in the vicinity of|not far from|on the outskirts of|"
+    r"outskirts of|"
+    r"on the road (?:to|between)|on (?:the|their|its) way to|en route to|près de|non loin de|"
+    r"aux environs de|à proximité de|environs de)\s+"
     r"(?:the\s+)?(?:(?:town|city|village|locality|commune|capital|area)\s+)?(?:of\s+)?$", _F)
-_REGION_BEFORE = re.compile(r"\b(?:region|province|prefecture|cercle|circle|department|district) (?:of|de)\s+$", _F)
-_REGION_AFTER = re.compile(r"^\s*(?:region|province|cercle|circle|department|district)\b(?!\s+(?:town|city|village))", _F)
-_REGION_AS_HINT = re.compile(r"^\s*(?:region|province|cercle)\s+(?:town|city|village|locality|commune)\s+of\s+$", _F)
+_REGION_BEFORE = re.compile(r"\b(?:region|province|prefecture|cercle|circle|department|district) (?:of|"
+    r"de)\s+$", _F)
+_REGION_AFTER = re.compile(r"^\s*(?:region|province|cercle|circle|department|district)\b(?!\s+(?:town|city|"
+    r"village))", _F)
+_REGION_AS_HINT = re.compile(r"^\s*(?:region|province|cercle)\s+(?:town|city|village|locality|"
+    r"commune)\s+of\s+$", _F)
 _DEST = re.compile(r"\b(?:to|towards?|toward|into|à destination de|vers|en route for|bound for|heading for|"
                    r"evacuated to|flown to|taken to|fled to|back to)\s+(?:the\s+)?$", _F)
-_FROM = re.compile(r"\b(?:fled|came|coming|return\w*|travel\w*|arriv\w*|hail\w*|flown|evacuated|originally)\s+"
+_FROM = re.compile(r"\b(?:fled|came|coming|return\w*|travel\w*|arriv\w*|hail\w*|flown|evacuated|"
+    r"originally)\s+"
                    r"(?:from|de)\s+(?:the\s+)?$", _F)
 _SPEAKER = re.compile(r"^\s*(?:,\s*)?(?:said|told|says|reported|announced|stated|on condition)\b", _F)
 _SAID_FROM = re.compile(r"\b(?:said|told \w+|speaking|reported|based|headquartered)\s+(?:from|in)\s+$", _F)
-_ORG_AFTER = re.compile(r"^\s*(?:university|airport\s+(?:authorities|officials)|ministry|government|authorities|"
+_ORG_AFTER = re.compile(r"^\s*(?:university|airport\s+(?:authorities|officials)|ministry|government|"
+    r"authorities|"
                         r"junta|based|-based|correspondent|court|prosecutor)\b", _F)
 _UNIVERSITY = re.compile(r"\b(?:university|universit[ée]) of\s+$", _F)
 _BETWEEN_2ND = re.compile(r"\bbetween\s+[\w' -]{2,30}\s+and\s+$", _F)
 _ADMIN_HINT = re.compile(r"^\s*\((?P<a>[^()]{2,60})\)")
 _SUBPART_AFTER = re.compile(r"^(?:-[\w-]+)?\s+(?:neighbo\w+|quarter|suburb|district) of\b", _F)
 _AREA_OF = re.compile(r"^\s+(?:area|region|cercle|circle|commune|district|province) of\s+$", _F)
-_APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|village|locality|commune|base|camp|area|"
+_APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|village|locality|commune|base|"
+    r"camp|area|"
                          r"hamlet|garrison town|district)\b", _F)
 _FALLBACK = re.compile(
     r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|localité) (?:of|de)\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
 _FALLBACK_IN = re.compile(
-    r"\b(?:in|at|near|outside|around)\s+(?:the\s+)?(?:(?:village|town|locality|commune|hamlet|area)\s+(?:of\s+)?)?"
+    r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to)\s+(?:the\s+)?"
+    r"(?:(?:village|town|locality|commune|hamlet|"
+    r"area)\s+(?:of\s+)?)?"
     r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])")
-_NOT_PLACE = frozenset("""
-    The A An This That These Those It Its Islamic Islam Al El Mali Malian France French Russian Russia United Nations
-    UN Africa African Europe European West North South East Central Northern Southern Eastern Western Sahel Sahara
-    January February March April May June July August September October November December Monday Tuesday
-    Wednesday Thursday Friday Saturday Sunday Parliament Government Ministry Council Court Army Police Human Rights
-    Watch Amnesty International Twitter Facebook English Arabic Muslims Muslim Christian Christians God Allah
-    Dozo Dozos Fulani Peul Peulh Peuhl Bambara Dogon Tuareg Touareg Songhai Songhay Bozo Arab Arabs Mossi Hausa
-    Daoussahak Imghad Ifoghas Minusma MINUSMA Barkhane Wagner Operation Coordination Platform Plateforme Group
-    Azawad Tamasheq Burkina Faso Niger Algeria Mauritania Senegal Guinea Ivory Coast Chad Nigeria
-""".split())
-ETHNONYMS = frozenset(
-    "bambara dogon fulani peul peulh peuhl tuareg touareg songhai songhay bozo arab mossi dozo dozos hausa "
-    "daoussahak imghad ifoghas malinke soninke".split())
+_NEAR_WORD = re.compile(r"(?:near|outside|around|outskirts|vicinity|not far|close)\b", _F)
+_NOT_PLACE = frozenset({
+    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "Islamic", "Islam", "Al", "El",
+    "Mali", "Malian", "France", "French", "Russian", "Russia", "United", "Nations", "UN", "Africa",
+    "African", "Europe", "European", "West", "North", "South", "East", "Central", "Northern",
+    "Southern", "Eastern", "Western", "Sahel", "Sahara", "January", "February", "March", "April", "May",
+    "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Parliament", "Government", "Ministry",
+    "Council", "Court", "Army", "Police", "Human", "Rights", "Watch", "Amnesty", "International",
+    "Twitter", "Facebook", "English", "Arabic", "Muslims", "Muslim", "Christian", "Christians", "God",
+    "Allah", "Dozo", "Dozos", "Fulani", "Peul", "Peulh", "Peuhl", "Bambara", "Dogon", "Tuareg",
+    "Touareg", "Songhai", "Songhay", "Bozo", "Arab", "Arabs", "Mossi", "Hausa", "Daoussahak", "Imghad",
+    "Ifoghas", "Minusma", "MINUSMA", "Barkhane", "Wagner", "Operation", "Coordination", "Platform",
+    "Plateforme", "Group", "Azawad", "Tamasheq", "Burkina", "Faso", "Niger", "Algeria", "Mauritania",
+    "Senegal", "Guinea", "Ivory", "Coast", "Chad", "Nigeria",
+})
+ETHNONYMS = frozenset({
+    "bambara", "dogon", "fulani", "peul", "peulh", "peuhl", "tuareg", "touareg", "songhai", "songhay",
+    "bozo", "arab", "mossi", "dozo", "dozos", "hausa", "daoussahak", "imghad", "ifoghas", "malinke",
+    "soninke",
+})
 _POSSESSIVE_COUNTRY = re.compile(r"^(?:'s|’s)\b")
 _COUNTRY_ADJ_DIR = re.compile(rf"\b(?P<dir>{_DIR}|central|centre of)\s+$", _F)
 
@@ -78,6 +104,13 @@ class FoundPlace:
     start: int  # offset in the sentence
     kind: PlaceKind
     describes_previous: bool = False  # an anchor that only describes the place before it
+
+
+def _km(text: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    n = parse_number(text)
+    return float(n) if n is not None else None
 
 
 def _title_case(sentence: str) -> bool:
@@ -102,16 +135,19 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         if _SPEAKER.match(after) and s < 3:  # dateline-like "Bamako, ... said"
             continue
         name = sp.name
-        if name.lower() in ETHNONYMS or _SUBPART_AFTER.match(after):
+        if name.lower() in ETHNONYMS or _SUBPART_AFTER.match(after) or _INSTITUTION.search(name):
             continue
         if sp.kind == "other" and not _LOCATIVE_BEFORE.search(before):
             continue  # rivers, valleys, the "Azawad" of a movement's name: only "in X" makes them a place
+        if _TITLE_BEFORE.search(before):
+            continue  # "General Oumar Diarra": a surname that is also a village
         if _PERSON_AFTER.match(after) and not any(o.start == sp.end + 1 for o in spans):
             continue  # "Fodie Tandjigora": a given name that is also a village
         if out and _AREA_OF.match(sentence[last_end:s]):
             if out[-1].mention.admin_hint is None:
                 prev = out[-1]
-                out[-1] = FoundPlace(prev.mention.model_copy(update={"admin_hint": name}), prev.start, prev.kind)
+                hinted = prev.mention.model_copy(update={"admin_hint": name})
+                out[-1] = FoundPlace(hinted, prev.start, prev.kind)
             continue
         relation: str = "in"
         dist: float | None = None
@@ -120,8 +156,7 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         m = _DISTANCE.search(before) if _UNIT_HINT.search(before) else None
         if m:
             relation = "distance"
-            n = parse_number(m["n"]) if not re.match(r"\d+\.\d", m["n"]) else None
-            dist = float(n) if n is not None else float(m["n"]) if re.fullmatch(r"\d+(?:\.\d+)?", m["n"]) else None
+            dist = _km(m["n"])
             direction = m["dir"].lower() if m["dir"] else None
         elif " of" in before[-12:] and (md := _DIRECTION.search(before)) is not None:
             relation, direction = "direction", md["dir"].lower()
@@ -159,13 +194,13 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
     if not any(f.kind == "settlement" for f in out):
         for m in _FALLBACK_IN.finditer(sentence):
             name = m["name"]
-            if (name in _NOT_PLACE or name.lower() in ETHNONYMS or name.endswith(("'s", "’s"))
-                    or name.endswith(("ian", "ese", "ish", "ean")) or _title_case(sentence)):
+            if (name in _NOT_PLACE or _INSTITUTION.search(name) or name.lower() in ETHNONYMS
+                    or name.endswith(("'s", "’s", "ian", "ese", "ish", "ean")) or _title_case(sentence)):
                 continue
             if any(a <= m.start("name") < b for a, b in covered):
                 continue
-            rel = "near" if re.match(r"(?:near|outside|around)\b", m.group(), _F) else "in"
-            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement"))  # type: ignore[arg-type]
+            rel = "near" if _NEAR_WORD.match(m.group()) else "in"
+            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement"))
             break
     out.sort(key=lambda f: f.start)
     return [f for f in out if not f.describes_previous]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
-
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import IncidentRecord, PlaceMention, utcnow
 from sahelwatch.messaging import parse
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
+
 from services.pipeline import Pipeline
 
 STAGE = "geocoding"
@@ -49,5 +49,6 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         telemetry.stage_latency(STAGE, record.stamps.get("ingested"))
 
     stage.consume(streams.EXTRACTED, handle)
+    stage.document_output(streams.GEOCODED, IncidentRecord, "Records with their location resolved (or null).")
     runtime.startup.append(warm_up)
     return runtime.asgi_app()

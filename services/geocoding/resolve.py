@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from typing import Literal
 
 from sahelwatch.contracts import IncidentRecord, Location, PlaceMention
 from sahelwatch.gazetteer import Gazetteer, Place, Region
@@ -24,6 +25,9 @@ MAX_CANDIDATES = 5
 AMBIGUOUS_MARGIN = 0.05
 AMBIGUOUS_KM = 25.0
 _POINT_CLASSES = frozenset({"P", "S"})
+_SPAN_RELATION: dict[str, Literal["in", "region", "country"]] = {
+    "settlement": "in", "admin2": "in", "admin1": "region", "country": "country",
+}  # fmt: skip
 
 
 class Geocoder:
@@ -41,6 +45,7 @@ class Geocoder:
         if record.place is None:
             GEOCODE_RESULTS.labels(outcome="no_place").inc()
             return record.model_copy(update={"location": None})
+        context = [*context, *self._evidence_places(record)]
         location = self.resolve(record.place, context, country_focus=self._focus(context))
         if location is None:
             GEOCODE_RESULTS.labels(outcome="unresolved").inc()
@@ -97,6 +102,10 @@ class Geocoder:
     ) -> list[Scored]:
         found = self.gazetteer.lookup_scored(name)[: MAX_CANDIDATES * 4]
         if not found:
+            return []
+        if focus and not self.gazetteer.lookup(name) and all(p.country_code != focus for p, _ in found):
+            # An approximate spelling matching only places in another country than the article's:
+            # more likely a place the gazetteer lacks ("Kandadji", Niger) than a foreign homonym.
             return []
         evidence = self._evidence(name, mention, context, focus)
         scored = [score_candidate(self.gazetteer, p, q, self._admin_names(p), evidence) for p, q in found]
@@ -204,14 +213,31 @@ class Geocoder:
         country = self.gazetteer.country(value)
         return country.code if country else None
 
+    def _evidence_places(self, record: IncidentRecord) -> list[PlaceMention]:
+        """Places named in the record's evidence sentences: more context than the places alone."""
+        sentences = dict.fromkeys(e.sentence for e in record.evidence)
+        found: list[PlaceMention] = []
+        for sentence in sentences:
+            for span in self.gazetteer.find_spans(sentence):
+                relation = _SPAN_RELATION.get(span.kind)
+                if relation is not None:
+                    found.append(PlaceMention(name=span.name, relation=relation))
+        return found
+
     def _focus(self, context: Sequence[PlaceMention]) -> str | None:
-        """The country the article is about: most named country among its mentions, if any."""
+        """The country the article is about: the most named among its countries, country hints and
+        towns that exist in one country only ("near the Burkina border" in a story about Douentza)."""
         votes: Counter[str] = Counter()
         for mention in context:
             code = self._country_code(mention.country_hint)
             if code is None and mention.relation in ("country", "in"):
                 country = self.gazetteer.country(mention.name)
                 code = country.code if country else None
+            if code is None and mention.relation != "country":
+                found = {
+                    p.country_code for p in self.gazetteer.lookup(mention.name)[:5] if p.feature_class in "PA"
+                }
+                code = found.pop() if len(found) == 1 else None
             if code:
                 votes[code] += 1
         return votes.most_common(1)[0][0] if votes else None

@@ -21,6 +21,7 @@ from sahelwatch.gazetteer import Gazetteer, Place, prior
 
 W_NAME = 0.3
 W_COUNTRY = 0.3
+W_COUNTRY_PRIMARY = 0.3
 W_HINT = 0.5
 W_NEAR = 0.3
 W_REGION_CONTEXT = 0.2
@@ -65,7 +66,7 @@ def score_candidate(
     if evidence.country_code and place.country_code == evidence.country_code:
         terms["country"] = W_COUNTRY
     elif not evidence.country_code and place.country_code in evidence.primary:
-        terms["country"] = W_COUNTRY / 2
+        terms["country"] = W_COUNTRY_PRIMARY
     admin_keys = {gazetteer_key(n) for n in admin_names if n}
     hinted = bool(evidence.hint_admin and admin_keys & evidence.hint_admin)
     if hinted or (evidence.hint_points and _min_km(place, evidence.hint_points) <= HINT_TOWN_KM):

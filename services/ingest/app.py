@@ -17,13 +17,13 @@ from faststream.redis.fastapi import RedisRouter
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
-
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import Article
 from sahelwatch.errors import BadInput
 from sahelwatch.messaging import GRACEFUL_TIMEOUT_S, PlainJsonFormat, Publisher
 from sahelwatch.runtime import register_process_metrics
 from sahelwatch.settings import Settings, load_settings
+
 from services.ingest.formats import parse_body
 from services.ingest.service import IngestService
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="sahelwatch ingest", lifespan=lifespan)
     app.include_router(router)
+    app.state.faststream_router = router  # for the AsyncAPI document (services/asyncapi.py)
 
     @app.exception_handler(BadInput)
     async def bad_input(request: Request, exc: BadInput) -> JSONResponse:
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await mongo.admin.command("ping")
             checks["mongodb"] = True
             checks["status"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - reported as 503
+        except Exception as exc:
             checks["status"] = "degraded"
             checks["error"] = repr(exc)
         return JSONResponse(checks, status_code=200 if checks["status"] == "ok" else 503)

@@ -18,10 +18,10 @@ import httpx
 import pytest
 import redis
 from pymongo import MongoClient
-
 from sahelwatch import storage, streams
 from sahelwatch.localstack import LocalServers
 from sahelwatch.settings import Settings
+
 from services import stack
 from services.ingest.client import content_type
 
@@ -45,9 +45,9 @@ class Stack:
         text = httpx.get(f"{self.state.services[stage]['url']}/metrics", timeout=5).text
         total = 0.0
         for line in text.splitlines():
-            if line.startswith(name + ("{" if labels else "")) and labels in line:
-                total += float(line.rsplit(" ", 1)[1])
-            elif not labels and line.startswith(name + " "):
+            if (line.startswith(name + ("{" if labels else "")) and labels in line) or (
+                not labels and line.startswith(name + " ")
+            ):
                 total += float(line.rsplit(" ", 1)[1])
         return total
 
@@ -77,17 +77,25 @@ def e2e(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory) -> Iter
     client.flushdb()
     mongo_db = f"e2e_{uuid.uuid4().hex[:8]}"
     settings = Settings(
-        redis_url=redis_url, mongo_url=servers.mongo_url, mongo_db=mongo_db,
+        redis_url=redis_url,
+        mongo_url=servers.mongo_url,
+        mongo_db=mongo_db,
         state_dir=tmp_path_factory.mktemp("stack"),
     )
-    env = {"SAHELWATCH_MONGO_DB": mongo_db, "SAHELWATCH_RECLAIM_IDLE_MS": "1000", "SAHELWATCH_MAX_ATTEMPTS": "2"}
+    env = {
+        "SAHELWATCH_MONGO_DB": mongo_db,
+        "SAHELWATCH_RECLAIM_IDLE_MS": "1000",
+        "SAHELWATCH_MAX_ATTEMPTS": "2",
+    }
     state = stack.up(settings, extra_env=env)
     mongo: MongoClient[storage.Doc] = MongoClient(servers.mongo_url, tz_aware=True)
     ingest = httpx.Client(base_url=state.ingest_url, timeout=30)
     try:
         accepted: dict[str, str] = {}
         for path in [*SEEDS, *OWN]:
-            response = ingest.post("/articles", content=path.read_bytes(), headers={"content-type": content_type(path)})
+            response = ingest.post(
+                "/articles", content=path.read_bytes(), headers={"content-type": content_type(path)}
+            )
             assert response.status_code == 202, response.text
             accepted[path.name] = response.json()["article_id"]
         db = mongo[mongo_db]
@@ -137,7 +145,9 @@ def test_two_reports_make_one_incident_with_two_sources(e2e: Stack) -> None:
     assert incident["fatalities"] == 4
     assert incident["event_date"] == "2026-03-10"
     assert incident["location"]["name"] == "Gao"
-    published = [m for m in stream_entries(e2e.redis, streams.INCIDENTS) if m["incident_id"] == incident["_id"]]
+    published = [
+        m for m in stream_entries(e2e.redis, streams.INCIDENTS) if m["incident_id"] == incident["_id"]
+    ]
     assert published and max(len(m["sources"]) for m in published) == 2
 
 
@@ -151,16 +161,24 @@ def test_redelivered_message_changes_nothing(e2e: Stack) -> None:
     before_incidents = list(e2e.db[storage.INCIDENTS].find({}, {"version": 1, "sources": 1}).sort("_id"))
     before_alerts = e2e.db[storage.ALERTS].count_documents({})
     lengths = {s: e2e.redis.xlen(s) for s in (streams.EXTRACTED, streams.INCIDENTS, streams.ALERTS)}
-    redelivered = {stage: e2e.metric(stage, "sahelwatch_messages_redelivered_total") for stage in ("extraction", "alerting")}
+    redelivered = {
+        stage: e2e.metric(stage, "sahelwatch_messages_redelivered_total")
+        for stage in ("extraction", "alerting")
+    }
     # The very same messages again, byte for byte (no stage may publish anything new downstream).
     for stream in (streams.ARTICLES, streams.GEOCODED):
         _id, fields = e2e.redis.xrange(stream, count=1)[0]
         e2e.redis.xadd(stream, fields)
     wait_until(
-        lambda: all(e2e.metric(s, "sahelwatch_messages_redelivered_total") > redelivered[s] for s in redelivered),
-        30, "both redelivered messages handled",
+        lambda: all(
+            e2e.metric(s, "sahelwatch_messages_redelivered_total") > redelivered[s] for s in redelivered
+        ),
+        30,
+        "both redelivered messages handled",
     )
-    assert list(e2e.db[storage.INCIDENTS].find({}, {"version": 1, "sources": 1}).sort("_id")) == before_incidents
+    assert (
+        list(e2e.db[storage.INCIDENTS].find({}, {"version": 1, "sources": 1}).sort("_id")) == before_incidents
+    )
     assert e2e.db[storage.ALERTS].count_documents({}) == before_alerts
     for stream, length in lengths.items():
         assert e2e.redis.xlen(stream) == length, stream
@@ -186,14 +204,21 @@ def test_poison_message_is_dead_lettered_and_pipeline_goes_on(e2e: Stack) -> Non
     ("body", "ctype", "status", "words"),
     [
         (b'{"url": "https://example.org/x", "text": ', "application/json", 400, "JSON"),
-        (b'{"url": "https://example.org/x", "text": "Gunmen attacked.", "colour": "red"}', "application/json", 422, "colour"),
+        (
+            b'{"url": "https://example.org/x", "text": "Gunmen attacked.", "colour": "red"}',
+            "application/json",
+            422,
+            "colour",
+        ),
         (b'{"url": "ftp://example.org/x", "text": "Gunmen attacked."}', "application/json", 422, "url"),
         (b'{"url": "https://example.org/x"}', "application/json", 422, "text"),
         (b"%PDF-1.4", "application/pdf", 415, "application/pdf"),
         (b"", "text/plain", 400, "empty"),
     ],
 )
-def test_bad_input_is_refused_and_nothing_stored(e2e: Stack, body: bytes, ctype: str, status: int, words: str) -> None:
+def test_bad_input_is_refused_and_nothing_stored(
+    e2e: Stack, body: bytes, ctype: str, status: int, words: str
+) -> None:
     before = e2e.db[storage.ARTICLES].count_documents({})
     stream_before = e2e.redis.xlen(streams.ARTICLES)
     response = e2e.ingest.post("/articles", content=body, headers={"content-type": ctype})
@@ -216,7 +241,9 @@ def test_exact_duplicate_is_answered_not_republished(e2e: Stack) -> None:
     response = e2e.ingest.post("/articles", content=path.read_bytes(), headers={"content-type": "text/plain"})
     assert response.status_code == 200
     assert response.json() == {
-        "article_id": e2e.accepted[path.name], "status": "duplicate", "duplicate_of": e2e.accepted[path.name]
+        "article_id": e2e.accepted[path.name],
+        "status": "duplicate",
+        "duplicate_of": e2e.accepted[path.name],
     }
     assert e2e.redis.xlen(streams.ARTICLES) == length
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import pytest
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
-
 from sahelwatch import streams, telemetry
 from sahelwatch.errors import PermanentError
 from sahelwatch.localstack import LocalServers
@@ -30,13 +29,18 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(servers: LocalServers) -> AsyncIterator[Callable[[Callable[[bytes], Awaitable[None]]], Awaitable[Harness]]]:
+async def harness(
+    servers: LocalServers,
+) -> AsyncIterator[Callable[[Callable[[bytes], Awaitable[None]]], Awaitable[Harness]]]:
     started: list[Harness] = []
 
     async def make(handler: Callable[[bytes], Awaitable[None]]) -> Harness:
         settings = Settings(
-            redis_url=servers.redis_url, mongo_url=servers.mongo_url,
-            reclaim_idle_ms=200, max_attempts=3, polling_interval_ms=20,
+            redis_url=servers.redis_url,
+            mongo_url=servers.mongo_url,
+            reclaim_idle_ms=200,
+            max_attempts=3,
+            polling_interval_ms=20,
         )
         broker = make_broker(settings)
         redis = Redis.from_url(servers.redis_url)

@@ -59,11 +59,12 @@ _COUNTRY_ALIASES = {
 def prior(place: Place) -> float:
     """Static preference for a place among homonyms: feature type first, then notability.
 
-    A population figure at all (most villages have none in GeoNames) is worth 0.1, its size up to
-    0.2 more; each extra name GeoNames records adds 0.005 (up to 0.02).
+    For a populated place, a population figure at all (most villages have none in GeoNames) is
+    worth 0.1, its size up to 0.2 more (an admin unit's population says nothing about its point);
+    each extra name GeoNames records adds 0.005 (up to 0.02).
     """
     base = _CODE_PRIOR.get(place.feature_code, _CLASS_PRIOR.get(place.feature_class, 0.2))
-    if place.population > 0:
+    if place.population > 0 and place.feature_class == "P":
         base += 0.1 + min(0.2, math.log10(place.population + 1) / 35.0)
     return base + min(0.02, 0.005 * (place.names_count - 1))
 
@@ -96,6 +97,7 @@ class Gazetteer:
         self._compact: dict[str, list[int]] = {}
         self._stems: dict[str, list[int]] = {}
         self._phonetic: dict[str, list[int]] = {}
+        self._heads: dict[str, list[int]] = {}
         self.primary_countries: set[str] = set()
         self._by_id: dict[int, int] = {}
         self._admin1: dict[tuple[str, str], int] = {}
@@ -135,6 +137,9 @@ class Gazetteer:
             stem = tamasheq_stem(key, spaced=True)
             if stem:
                 self._stems.setdefault(intern(stem), []).append(pos)
+            head, _, rest = key.partition(" ")
+            if rest and len(head) >= 4 and place.feature_class == "P":
+                self._heads.setdefault(intern(head), []).append(pos)
         code = place.feature_code
         if code == "ADM1":
             self._admin1.setdefault((place.country_code, place.admin1_code), pos)
@@ -158,7 +163,7 @@ class Gazetteer:
 
     def freeze(self) -> None:
         """Order homonyms by prior and build the fuzzy buckets; call once after the last ``add``."""
-        for table in (self._names, self._compact, self._stems, self._phonetic):
+        for table in (self._names, self._compact, self._stems, self._phonetic, self._heads):
             for positions in table.values():
                 if len(positions) > 1:
                     positions.sort(key=lambda p: -prior(self.places[p]))
@@ -194,26 +199,36 @@ class Gazetteer:
     def lookup_scored(self, name: str) -> list[tuple[Place, float]]:
         """Candidates for ``name`` with a name-match quality in 0-1, falling back step by step.
 
-        1.0 exact main name, 0.85 alternate name, 0.9 same phonetic key ("Diabaly" / "Diabali"),
-        0.85 without a qualifier word ("In-Ekar Ouest")
-        or a Tamasheq prefix (N'Tillit / I-n-Tillit), else fuzzy similarity x 0.9.
+        1.0 exact main name, 0.85 alternate name; then, only when nothing matched exactly: 0.9 same
+        phonetic key ("Diabaly" / "Diabali"), 0.85 without a qualifier word ("In-Ekar Ouest"),
+        a Tamasheq prefix (N'Tillit / I-n-Tillit) or as the first word of a village's compound
+        name ("Kologon" / "Kologon-Habé"); else fuzzy similarity x 0.9. Below exact matches, up
+        to 0.05 more for the spelling closest to the place's main name (breaks homonym ties).
         """
         key = normalize(name)
         places = self.lookup(name)
         if places:
-            return [(p, 1.0 if normalize(p.name) == key else 0.85) for p in places]
+            return [(p, 1.0 if normalize(p.name) == key else self._near(key, p, 0.85)) for p in places]
         places = [self.places[p] for p in self._phonetic.get(phonetic(key), ())]
+        quality = 0.85
         if places:
-            return [(p, 0.9) for p in places]
-        head = head_alias(key)
-        if head:
-            places = self.lookup(head)
-        stem = tamasheq_stem(key)
-        if not places and stem:
-            places = [self.places[p] for p in self._stems.get(stem, ())]
+            quality = 0.9
+        else:
+            head = head_alias(key)
+            places = self.lookup(head) if head else []
+            stem = tamasheq_stem(key)
+            if not places and stem:
+                places = [self.places[p] for p in self._stems.get(stem, ())]
+            if not places:
+                places = [self.places[p] for p in self._heads.get(key, ())]
         if places:
-            return [(p, 0.85) for p in places]
+            return [(p, self._near(key, p, quality)) for p in places]
         return [(p, 0.9 * sim / 100.0) for p, sim in self.fuzzy(name)]
+
+    @staticmethod
+    def _near(key: str, place: Place, quality: float) -> float:
+        """Up to 0.05 off ``quality`` as the spelling strays from the place's main name."""
+        return quality - 0.05 * (1.0 - fuzz.ratio(key, normalize(place.name)) / 100.0)
 
     def fuzzy(self, name: str, limit: int = 5, cutoff: float = FUZZY_CUTOFF) -> list[tuple[Place, float]]:
         """Places whose name is a close spelling variant, with the similarity (0-100), best first."""

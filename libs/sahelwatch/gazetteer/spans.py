@@ -17,6 +17,7 @@ from sahelwatch.places import PlaceKind, PlaceSpan
 MAX_WORDS = 4
 _TOKEN = re.compile(r"[^\W\d_]+")
 _GAP = re.compile(r" ?[-‐‑'’] ?| ")
+_HYPHENS = frozenset({"-", "‐", "‑"})
 _OPENERS = frozenset(" \t\"'“”«»([‘’")
 _ENDERS = frozenset(".!?:;\n•|")
 _REGION_AFTER = re.compile(r"^\s*(?:region|région)\b", re.IGNORECASE)
@@ -44,8 +45,17 @@ _STOPWORDS = """
     novembre decembre nord sud est ouest il elle ils elles on ce cette ces mais donc car ni que qui dont ou
     plus moins tres tous tout toute toutes armee etat gouvernement bien bon grand petit mort morts
     image photo video source sources read more share news press human rights watch amnesty international
+    some many most other others such also then only even still just because however meanwhile although
+    both few several every another since thus yet later earlier today yesterday tomorrow last next first
+"""
+# Capitalised words that may stand before a place name without making it a person's name.
+_GEO_WORDS = """
+    region cercle circle province district department departement commune prefecture river lake airport
+    camp road axis area valley forest town city village villages market mine mines base border zone
+    north south east west on in at and or road route national
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
+GEO_WORDS = frozenset(_GEO_WORDS.split())
 
 
 class SpanFinder:
@@ -67,10 +77,17 @@ class SpanFinder:
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         spans: list[PlaceSpan] = []
         i, count = 0, len(tokens)
+
+        def glued(a: int, b: int) -> bool:  # "Tin-Hamma": one name written with a hyphen
+            return text[tokens[a][1] : tokens[b][0]] in _HYPHENS and tokens[b][2][0].isupper()
+
         while i < count:
             start, _, word = tokens[i]
             if not word[0].isupper() or (word.isupper() and len(word) <= 2):
                 i += 1
+                continue
+            if i > 0 and glued(i - 1, i) and not (spans and spans[-1].end == tokens[i - 1][1]):
+                i += 1  # the tail of a hyphenated name the gazetteer does not know
                 continue
             sentence_initial = _sentence_initial(text, start)
             match = self._longest(text, tokens, i, sentence_initial)
@@ -78,11 +95,51 @@ class SpanFinder:
                 i += 1
                 continue
             j, kind = match
+            if j + 1 < count and glued(j, j + 1) and self.kind(normalize(tokens[j + 1][2]), False) is None:
+                i = j + 1  # the head of an unknown hyphenated name: "Tin" of "Tin-Hamma" is not a place
+                continue
+            if kind != "country" and (
+                self._in_person_name(text, tokens, i, spans) or self._head_of_unknown(text, tokens, i, j)
+            ):
+                i = j + 1
+                continue
             end = tokens[j][1]
             kind = _kind_from_context(text, start, end, kind)
             spans.append(PlaceSpan(start=start, end=end, name=text[start:end], kind=kind))
             i = j + 1
         return spans
+
+    def _in_person_name(
+        self, text: str, tokens: list[tuple[int, int, str]], i: int, spans: list[PlaceSpan]
+    ) -> bool:
+        """'Moussa Traoré', 'Katiba Macina': right after a capitalised word that is not a place,
+        not a geographic word and not the first word of a sentence, a name is a surname."""
+        if i == 0 or text[tokens[i - 1][1] : tokens[i][0]] != " ":
+            return False
+        prev_start, prev_end, prev = tokens[i - 1]
+        key = normalize(prev)
+        return (
+            prev[0].isupper()
+            and key not in STOPWORDS
+            and key not in GEO_WORDS
+            and not (spans and spans[-1].end == prev_end)
+            and not _sentence_initial(text, prev_start)
+        )
+
+    def _head_of_unknown(self, text: str, tokens: list[tuple[int, int, str]], i: int, j: int) -> bool:
+        """'Tin Korazeyna', 'Dana Amassagou': one word, then a capitalised word the gazetteer does
+        not know: the first part of an unknown name (acronyms after it do not count)."""
+        if i != j or j + 1 >= len(tokens) or text[tokens[j][1] : tokens[j + 1][0]] != " ":
+            return False
+        following = tokens[j + 1][2]
+        key = normalize(following)
+        return (
+            following[0].isupper()
+            and not following.isupper()
+            and key not in STOPWORDS
+            and key not in GEO_WORDS
+            and self.kind(key, False) is None
+        )
 
     def _longest(
         self, text: str, tokens: list[tuple[int, int, str]], i: int, sentence_initial: bool

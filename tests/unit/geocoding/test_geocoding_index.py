@@ -10,7 +10,7 @@ def names(places: list[object]) -> list[tuple[str, str]]:
 
 
 def test_loads_every_good_row(gazetteer: Gazetteer) -> None:
-    assert len(gazetteer) == 39 + 7
+    assert len(gazetteer) == 40 + 7
     assert gazetteer.primary_countries == {"ML", "BF"}
 
 
@@ -47,8 +47,10 @@ def test_fuzzy_rejects_short_and_distant_names(gazetteer: Gazetteer) -> None:
 def test_lookup_scored_falls_back_step_by_step(gazetteer: Gazetteer) -> None:
     exact = gazetteer.lookup_scored("Timbuktu")
     assert exact[0][1] == 1.0
-    assert gazetteer.lookup_scored("Tombouctou")[0][1] == pytest.approx(0.85)  # alternate name
-    assert [(p.name, q) for p, q in gazetteer.lookup_scored("Diabaly")] == [("Diabali", 0.9)]  # phonetic
+    assert 0.8 < gazetteer.lookup_scored("Tombouctou")[0][1] < 0.85  # alternate name, far from "Timbuktu"
+    phonetic = gazetteer.lookup_scored("Diabaly")
+    assert [p.name for p, _ in phonetic] == ["Diabali"] and 0.85 < phonetic[0][1] < 0.9
+    assert gazetteer.lookup_scored("Kologon")[0][0].name == "Koulogon-Habé"  # first word of a compound
     assert gazetteer.lookup_scored("NTillit")[0][0].name == "I-n-Tillit"  # Tamasheq prefix
     assert gazetteer.lookup_scored("Ogassagou")[0][0].name.startswith("Ogassagou-")  # qualifier dropped
     fuzzy = gazetteer.lookup_scored("Ogossagou")

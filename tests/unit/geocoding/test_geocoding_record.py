@@ -50,3 +50,11 @@ def test_geocode_is_idempotent(geocoder: Geocoder) -> None:
     rec = record(PlaceMention(name="Kati", admin_hint="Tombouctou"))
     first, second = geocoder.geocode(rec, []), geocoder.geocode(rec, [])
     assert first.model_dump() == second.model_dump()
+
+
+def test_country_focus_counts_towns_of_one_country(geocoder: Geocoder) -> None:
+    place = PlaceMention(name="Boni")
+    context = [PlaceMention(name="Burkina Faso", relation="country"), PlaceMention(name="Douentza"),
+               PlaceMention(name="Sévaré"), place]  # fmt: skip
+    out = geocoder.geocode(record(place), context)
+    assert out.location is not None and out.location.country_code == "ML"

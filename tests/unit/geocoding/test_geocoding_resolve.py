@@ -144,3 +144,9 @@ def test_admin_names_without_polygons(bare_gazetteer: Gazetteer) -> None:
     loc = Geocoder(bare_gazetteer).resolve(PlaceMention(name="Douentza"))
     assert loc is not None
     assert (loc.admin1, loc.admin2, loc.latitude) == ("Mopti", "Douentza", 15.0)
+
+
+def test_approximate_spelling_abroad_stays_unresolved(geocoder: Geocoder) -> None:
+    assert resolve(geocoder, "Diabaly").name == "Diabali"  # no country known: the Mali village
+    assert geocoder.resolve(PlaceMention(name="Diabaly"), country_focus="BF") is None
+    assert resolve(geocoder, "Diabali", country_focus="BF").name == "Diabali"  # exact name: kept

@@ -30,7 +30,7 @@ def test_settlements_regions_and_countries(gazetteer: Gazetteer) -> None:
 
 
 def test_french_text_and_hyphenated_names(gazetteer: Gazetteer) -> None:
-    text = "Des hommes armés ont attaqué la région de Tombouctou et le cercle de Douentza, près de Ti-n-Zaouâtene."  # noqa: E501
+    text = "Des hommes armés ont attaqué la région de Tombouctou et le cercle de Douentza, près de Ti-n-Zaouâtene."
     assert spans(gazetteer, text) == [
         ("Tombouctou", "admin1"),
         ("Douentza", "admin2"),
@@ -69,3 +69,25 @@ def test_stopwords_are_not_places(gazetteer: Gazetteer) -> None:
     # "Nord" and "Police" are villages in the fixture, and common words in news text.
     assert gazetteer.lookup("Police")
     assert spans(gazetteer, "The Police said the Nord axis was closed near Boni.") == [("Boni", "settlement")]
+
+
+def test_part_of_an_unknown_hyphenated_name_is_not_a_place(gazetteer: Gazetteer) -> None:
+    assert spans(gazetteer, "Fighters shot a man in Bani-Zoumbou and in Kowa-Kati.") == []
+    assert spans(gazetteer, "On the Mopti-Douentza road.") == [
+        ("Mopti", "settlement"),
+        ("Douentza", "settlement"),
+    ]
+
+
+def test_surname_after_a_given_name_is_not_a_place(gazetteer: Gazetteer) -> None:
+    text = "Spokesman Amadou Douentza said fighters of the Katiba Boni attacked Boni, near Camp Douentza."
+    assert spans(gazetteer, text) == [("Boni", "settlement"), ("Douentza", "settlement")]
+
+
+def test_first_word_of_an_unknown_name_is_not_a_place(gazetteer: Gazetteer) -> None:
+    text = "Militants of Bani Ambassagou attacked Boni Koro and Boni Douentza; Boni MP resigned."
+    assert spans(gazetteer, text) == [
+        ("Boni", "settlement"),
+        ("Douentza", "settlement"),
+        ("Boni", "settlement"),
+    ]
