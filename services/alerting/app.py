@@ -18,13 +18,14 @@ from sahelwatch.messaging import parse
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
 
-from services.alerting.merge import absorb, best_match, candidate_window, new_incident
+from services.alerting.merge import MAX_DISTANCE_KM, absorb, best_match, candidate_window, new_incident
 from services.alerting.outbox import AlertOutbox
-from services.alerting.rules import RuleBook
+from services.alerting.rules import RuleBook, RuleSet
 
 STAGE = "alerting"
 CANDIDATES_UPDATED_WITHIN = timedelta(days=30)
 RECENT_WITHIN = timedelta(days=7)
+EARTH_RADIUS_KM = 6378.1
 
 
 def incident_doc(incident: CanonicalIncident) -> storage.Doc:
@@ -60,17 +61,25 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
             "kind": record.kind.value,
             "updated_at": {"$gte": (utcnow() - CANDIDATES_UPDATED_WITHIN).isoformat()},
         }
+        narrowing: list[dict[str, Any]] = []
         low, high = candidate_window(record)
         if low is not None and high is not None:
-            query["$or"] = [
-                {"event_date": {"$gte": low.isoformat(), "$lte": high.isoformat()}},
-                {"event_date": None},
-            ]
+            narrowing.append(
+                {"$or": [{"event_date": {"$gte": low.isoformat(), "$lte": high.isoformat()}}, {"event_date": None}]}
+            )
+        loc = record.location
+        if loc is not None and loc.latitude is not None and loc.longitude is not None:
+            radius = MAX_DISTANCE_KM / EARTH_RADIUS_KM
+            near = {"$geoWithin": {"$centerSphere": [[loc.longitude, loc.latitude], radius]}}
+            narrowing.append({"$or": [{"geo": near}, {"geo": {"$exists": False}}]})
+        if narrowing:
+            query["$and"] = narrowing
         return [load_incident(doc) async for doc in incidents.find(query).limit(1000)]
 
-    async def recent_in_region(incident: CanonicalIncident) -> list[CanonicalIncident]:
+    async def recent_in_region(incident: CanonicalIncident, ruleset: RuleSet) -> list[CanonicalIncident]:
+        """Other incidents of the region, for windowed rules (only fetched when a rule has a window)."""
         admin1 = incident.location.admin1 if incident.location else None
-        if admin1 is None:
+        if admin1 is None or not any(rule.spec.window for rule in ruleset.rules):
             return []
         query = {
             "location.admin1": admin1,
@@ -107,7 +116,8 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         assert isinstance(record, IncidentRecord)
         async with lock:
             incident, previous, mark = await merge(record)
-            raised = rules.current().evaluate(incident, previous, await recent_in_region(incident))
+            ruleset = rules.current()
+            raised = ruleset.evaluate(incident, previous, await recent_in_region(incident, ruleset))
             await storage.insert_new(alerts, [outbox.new_doc(alert) for alert in raised])
             if mark != publication_mark(incident):
                 await stage.publisher.publish(streams.INCIDENTS, incident)

@@ -144,7 +144,7 @@ _ANY_TRIGGER = re.compile(
     r"rocket|missile|artillery|grenade|kidnap|abduct|hostage|arrest|detain|apprehend|custody|loot|pillag|burn|"
     r"torch|fire|ablaze|seiz|took|protest|demonstr|march|rall|riot|mob|lynch|massacr|execut|assassin|shot|gun|"
     r"raid|assault|incursion|offensive|wound|injur|thwart|foil|defus|dismantl|rape|sexual|withdr|possession|"
-    r"handover|handed|blockade|rob|extort|strip|destroy|ransack|stole|rustl|made off|overran|stormed|battle|"
+    r"handover|handed|leaves base|departure|left|blockade|rob|extort|strip|destroy|ransack|stole|rustl|made off|overran|stormed|battle|"
     r"skirmish|repel|repuls|slaughter|murder|behead|tortur|beat|mistreat|abuse|mutilat|flog|whip|target|"
     r"neutrali|kamikaze|suicide|vbied|air|recaptur|retook|regain|liberat|captur|set up|establish|"
     r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"

@@ -162,15 +162,15 @@ class Geocoder:
         }  # fmt: skip
         if place.feature_code.startswith("PCL"):
             return Location(**{**base, "admin1": None, "admin2": None, "geo_precision": 3})
-        if place.feature_code in LINEAR_CODES:  # a river: no meaningful point
-            return Location(**base, geo_precision=3)
+        if place.feature_code in LINEAR_CODES:  # a river: no meaningful point, crosses regions
+            return Location(**{**base, "admin1": None, "admin2": None, "geo_precision": 3})
         if place.feature_code == "ADM2" and self.gazetteer.admin is not None:
             centroid = self.gazetteer.admin.cercle_centroid(place.name)
             if centroid is not None:
-                return Location(**base, latitude=centroid[0], longitude=centroid[1], geo_precision=3)
+                return Location(**base, latitude=centroid[0], longitude=centroid[1], geo_precision=2)
         precision = 1 if place.feature_class in _POINT_CLASSES and not near else 2
-        if place.feature_class == "A":
-            precision = 3
+        if place.feature_code == "ADM1":
+            precision = 3  # a cercle or commune is "part of a region" (2); a region is 3
         return Location(**base, latitude=place.latitude, longitude=place.longitude, geo_precision=precision)
 
     def _region_location(self, region: Region, scored: Sequence[Scored] = ()) -> Location:

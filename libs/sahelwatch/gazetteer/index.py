@@ -41,10 +41,11 @@ _CODE_PRIOR = {
     "WLL": 0.35, "WLLS": 0.35, "SPNG": 0.35, "STM": 0.1, "STMI": 0.1, "STMS": 0.1, "WAD": 0.1,
     "WADS": 0.1, "CNL": 0.1,
 }  # fmt: skip
-# Linear or wide water features: their GeoNames point (a river mouth) says nothing about an event.
-# Desert wadis (WAD) are kept: in the Sahara they name the camps and wells along a short valley.
+# Permanent rivers and canals: their GeoNames point (often the mouth) says nothing about an event.
+# Wadis and intermittent streams (WAD, STMI) are kept: in the Sahel they are short, and they name
+# the camps and wells along them.
 LINEAR_CODES = frozenset(
-    {"STM", "STMI", "STMS", "STMX", "STMA", "STMB", "STMC", "STMD", "STMM", "STMSB", "CNL", "CNLS", "DTCH"}
+    {"STM", "STMS", "STMX", "STMA", "STMB", "STMC", "STMD", "STMM", "STMSB", "CNL", "CNLS", "DTCH"}
 )
 
 # French names of the region's countries, missing from the English country table.

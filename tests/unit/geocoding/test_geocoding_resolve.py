@@ -64,7 +64,12 @@ def test_village_before_river_of_the_same_name(geocoder: Geocoder) -> None:
 def test_river_only_has_no_point(geocoder: Geocoder) -> None:
     loc = resolve(geocoder, "Baoulé")
     assert (loc.latitude, loc.longitude, loc.geo_precision, loc.feature_code) == (None, None, 3, "STM")
-    assert loc.country_code == "ML"
+    assert (loc.country_code, loc.admin1, loc.admin2) == ("ML", None, None)
+
+
+def test_intermittent_stream_is_near_its_point(geocoder: Geocoder) -> None:
+    loc = resolve(geocoder, "Ti Samet")  # a Sahel wadi names the camps along it
+    assert (loc.latitude, loc.longitude, loc.geo_precision, loc.admin1) == (15.17, 1.02, 2, "Gao")
 
 
 def test_marsh_only_is_near_its_point(geocoder: Geocoder) -> None:
@@ -150,3 +155,15 @@ def test_approximate_spelling_abroad_stays_unresolved(geocoder: Geocoder) -> Non
     assert resolve(geocoder, "Diabaly").name == "Diabali"  # no country known: the Mali village
     assert geocoder.resolve(PlaceMention(name="Diabaly"), country_focus="BF") is None
     assert resolve(geocoder, "Diabali", country_focus="BF").name == "Diabali"  # exact name: kept
+
+
+def test_homonyms_sharing_an_alternate_name_prefer_the_closest_spelling(geocoder: Geocoder) -> None:
+    loc = resolve(geocoder, "Dialloube")  # an alternate name of both; "Dialoubé" is one letter off
+    assert (loc.name, loc.admin1) == ("Dialoubé", "Mopti")
+
+
+def test_town_before_the_cercle_of_the_same_name(geocoder: Geocoder) -> None:
+    loc = resolve(geocoder, "Kati")  # "Kati Cercle" has 950,000 people; the town's point wins
+    assert loc.feature_code == "PPLA2"
+    cercle = resolve(geocoder, "Cercle de Kati")  # part of a region: the cercle polygon's centroid
+    assert (cercle.geo_precision, cercle.admin2, cercle.latitude) == (2, "Kati", 12.75)
