@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from services.extraction.numbers import NUMBER, is_vague, parse_number
+from services.extraction.victims import CIVILIAN_WORDS
 
 Kind = Literal["killed", "injured", "abducted"]
 Party = Literal["state", "civilian", "militant", "other"]
@@ -36,7 +37,7 @@ _VERBS: dict[Kind, str] = {
     "abducted": r"kidnapped|abducted|taken hostage|taken captive|enlev[ée]e?s?|kidnapp[ée]e?s?|pris en otage",
 }
 _ACTIVE: dict[Kind, str] = {
-    "killed": (r"killed|killing|kills|kill|massacred|massacring|executed|executing|neutrali[sz]ed|"
+    "killed": (r"killed|killing|kills|kill|shot dead|gunned down|massacred|massacring|executed|executing|neutrali[sz]ed|"
     r"neutrali[sz]ing|"
                r"slaughtered|murdered|claimed the lives of|claiming the lives of|the deaths of|the death of|"
                r"taking the lives of|tuant|ont tué|a tué|ont neutralisé|a neutralisé"),
@@ -151,7 +152,7 @@ def _party(noun: str) -> Party:
     for p, rx in _PARTY_WORDS.items():
         if rx.search(noun):
             return p
-    return "other"
+    return "civilian" if CIVILIAN_WORDS.search(noun) else "other"
 
 
 _ANY = re.compile(r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|perish|lives|behead|assassin|"

@@ -27,6 +27,10 @@ _REMOTE = frozenset({"Remote explosive/landmine/IED", "Air/drone strike", "Shell
 _COMPLEX = re.compile(
     r"\b(?:followed by|ensued by|then ambushed|complex (?:ambush|attack)|initiated (?:by|with)|"
     r"exchange of fire|small arms|gunfight|ground (?:forces|troops|operation)|commandos)\b", re.IGNORECASE)
+_PERSON_VIOLENCE = re.compile(
+    r"\b(?:opened fire|fired (?:on|at)|shot|assault\w*|wound\w*|injur\w*|killed|killing|beat(?:en)?|"
+    r"attacked)\b",
+    re.IGNORECASE)
 _CAPTURE_ABUSE = frozenset({"Abduction/forced disappearance", "Arrests"})
 
 
@@ -50,7 +54,8 @@ def decide(g: Group) -> tuple[str, EventType, Mention]:
         return _refine(_RULES[best[0]][0], best[1], g)
     weak = [(_ORDER[h.sub_event_type], m)
             for m in g.mentions for h in m.hits if h.sub_event_type != "*attack"]
-    if weak and not any(x.casualties.killed for x in g.mentions):
+    if weak and not any(x.casualties.killed for x in g.mentions) and not any(
+            _PERSON_VIOLENCE.search(x.sentence.text) for x in g.mentions):
         rank, m = min(weak, key=lambda x: x[0])
         sub = _RULES[rank][0]
         return sub, SUB_EVENT_TYPES[sub], m
@@ -73,6 +78,8 @@ def _refine(sub: str, m: Mention, g: Group) -> tuple[str, EventType, Mention]:
     if sub in _CAPTURE_ABUSE:
         killed = any(x.casualties.killed for x in g.mentions)
         abused = any(h.sub_event_type == "Attack" for x in g.mentions for h in x.hits)
+        if abused and victim_side(" ".join(x.sentence.text for x in g.mentions)) != "armed":
+            return "Attack", "Violence against civilians", m
         if killed or abused:
             gsub, get = _generic(g)
             return gsub, get, m

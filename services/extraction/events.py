@@ -61,7 +61,8 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         r"triggered|detonated) "
         r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|"
         r"truck|bus|car) "
-        r"(?:hit|struck|ran over) (?:a|an) |exploded|explosion|engins? explosifs?|mines? artisanales?|"
+        r"(?:hit|struck|ran over) (?:a|an) |exploded|explosions?|detonations?|blasts?|engins? explosifs?|"
+        r"mines? artisanales?|"
         r"a sauté sur"), 0.95),
     ("Grenade", _rx(r"grenades?"), 0.95),
     ("Shelling/artillery/missile attack", _rx(
@@ -90,7 +91,15 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         r"left (?:the|its) (?:camp|base)|retrocession|rétrocession|leaves base"), 0.7),
     ("Headquarters or base established", _rx(r"(?:set up|established|opened|installed) (?:a |its |"
         r"their )?(?:new )?(?:base|camp|headquarters|outpost)"), 0.8),
-    ("Change to group/activity", _rx(r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|"
+    ("Agreement", _rx(
+        r"signed (?:a |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce)|"
+        r"peace (?:agreement|accord|deal)|ceasefire|cease-fire|truce|intercommunal dialogue|"
+        r"reconciliation (?:meeting|forum|agreement)"), 0.6),
+    ("Other", _rx(r"threatened|intimidat\w+|menac[ée]\w*"), 0.5),
+    ("Change to group/activity", _rx(
+        r"(?:founded|formed|created|launched) (?:a |an )?(?:new )?(?:[\w-]+ ){0,4}(?:group|militia|movement|"
+        r"coalition|alliance)|(?:was|were) (?:founded|formed|created)|closed down schools|"
+        r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|"
         r"declared a blockade"), 0.6),
     ("Looting/property destruction", _rx(
         r"loot\w*|pillag\w*|plunder\w*|torched|set (?:on )?fire|set ablaze|burn(?:ed|t|ing)(?! to death|"
@@ -113,7 +122,7 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
     ("Attack", _rx(
         r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|"
         r"murder\w*|beheaded|exécut\w*|tués? par balles?|tortur\w*|beaten|mistreat\w*|ill-treat\w*|"
-        r"mutilat\w*|flogged|whipped|abused"), 0.85),
+        r"mutilat\w*|flogged|whipped|abused|stabb?\w*"), 0.85),
     ("*attack", _rx(
         r"attack(?:s|ed|ers)?|assault\w*|incursion|raid(?:s|ed)?|offensive|struck|strikes?|killed|killing|"
         r"kills|"
@@ -140,12 +149,18 @@ _ARMED_PERPETRATOR = re.compile(
 
 
 _ANY_TRIGGER = re.compile(
-    r"kill|attack|dead|die|death|clash|fight|fought|ambush|bomb|explo|mine|ied|drone|strike|struck|shell|mortar|"
-    r"rocket|missile|artillery|grenade|kidnap|abduct|hostage|arrest|detain|apprehend|custody|loot|pillag|burn|"
-    r"torch|fire|ablaze|seiz|took|protest|demonstr|march|rall|riot|mob|lynch|massacr|execut|assassin|shot|gun|"
+    r"kill|attack|dead|die|death|clash|fight|fought|ambush|bomb|explo|mine|ied|drone|strike|struck|shell|"
+    r"mortar|"
+    r"rocket|missile|artillery|grenade|kidnap|abduct|hostage|arrest|detain|apprehend|custody|loot|pillag|"
+    r"burn|"
+    r"torch|fire|ablaze|seiz|took|protest|demonstr|march|rall|riot|mob|lynch|massacr|execut|assassin|shot|"
+    r"gun|"
     r"raid|assault|incursion|offensive|wound|injur|thwart|foil|defus|dismantl|rape|sexual|withdr|possession|"
-    r"handover|handed|leaves base|departure|left|blockade|rob|extort|strip|destroy|ransack|stole|rustl|made off|overran|stormed|battle|"
-    r"skirmish|repel|repuls|slaughter|murder|behead|tortur|beat|mistreat|abuse|mutilat|flog|whip|target|"
+    r"handover|handed|leaves base|departure|left|blockade|rob|extort|strip|destroy|ransack|stole|rustl|"
+    r"made off|overran|stormed|battle|"
+    r"skirmish|repel|repuls|slaughter|murder|behead|tortur|beat|stab|detonat|blast|threat|intimidat|menac|"
+    r"agreement|accord|ceasefire|cease-fire|truce|dialogue|reconciliation|founded|formed|created|launched|"
+    r"closed down|mistreat|abuse|mutilat|flog|whip|target|"
     r"neutrali|kamikaze|suicide|vbied|air|recaptur|retook|regain|liberat|captur|set up|establish|"
     r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"
     r"roquette|engin|désamor|déjou|interpell|arrêt|arrestation|incendi|saccag|exécut|viol|blocus|rapt|otage|"
@@ -170,15 +185,17 @@ def resolve_generic(
     text: str, civilians_killed: bool, soldiers_or_militants_killed: bool
 ) -> tuple[str, EventType]:
     """An attack without a weapon word: against soldiers/posts it is a clash, against villagers an attack."""
+    if civilians_killed and not soldiers_or_militants_killed:
+        return "Attack", "Violence against civilians"
+    if soldiers_or_militants_killed and not civilians_killed:
+        return "Armed clash", "Battles"
     side = victim_side(text)
     if side == "armed":
         return "Armed clash", "Battles"
-    if side == "civilian" and not soldiers_or_militants_killed:
+    if side == "civilian":
         return "Attack", "Violence against civilians"
     if soldiers_or_militants_killed:
         return "Armed clash", "Battles"
-    if civilians_killed:
-        return "Attack", "Violence against civilians"
     civ = _CIVILIAN_TARGET.search(text) is not None
     mil = _MILITARY_TARGET.search(text) is not None
     if mil and not civ:

@@ -68,10 +68,14 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         day = m.day.value if m.day is not None else None
         if m.dates and m.day is None and target.day is not None:
             continue  # "earlier this month ..." next to a dated incident: another, vaguer one
-        if day is None or target.day is None or target.day == day:
+        fm, fg = _family(m), _family(target.mentions[0])
+        same_family = fm is None or fg is None or fm == fg
+        if same_family and (day is None or target.day is None or target.day == day):
             target.add(m)
         else:  # "on Friday" next to a Sunday handover at the same place: another event there
-            twin = next((g for g in groups if g.place == target.place and g.day == day), None)
+            twin = next((g for g in groups if g is not target and g.place == target.place
+                         and (day is None or g.day is None or g.day == day)
+                         and _family(g.mentions[0]) in (None, fm)), None)
             if twin is None:
                 twin = Group(target.place, target.coarse)
                 groups.append(twin)
@@ -101,7 +105,8 @@ def _family(m: Mention) -> str | None:
     """'quiet' for a non-violent development with no casualties, 'violent' for fighting; None if unclear."""
     if m.top is None:
         return None
-    if m.top.sub_event_type in _NON_VIOLENT and not m.has_casualties:
+    violent_hit = any(h.event_type != "Strategic developments" and h.strength >= 0.8 for h in m.hits)
+    if m.top.sub_event_type in _NON_VIOLENT and not m.has_casualties and not violent_hit:
         return "quiet"
     generic = m.top.sub_event_type == "*attack"
     if m.top.event_type != "Strategic developments" and (not generic or m.has_casualties):

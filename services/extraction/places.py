@@ -54,7 +54,8 @@ _FROM = re.compile(r"\b(?:fled|came|coming|return\w*|travel\w*|arriv\w*|hail\w*|
                    r"(?:from|de)\s+(?:the\s+)?$", _F)
 _SPEAKER = re.compile(r"^\s*(?:,\s*)?(?:said|told|says|reported|announced|stated|on condition)\b", _F)
 _SAID_FROM = re.compile(r"\b(?:said|told \w+|speaking|reported|based|headquartered)\s+(?:from|in)\s+$", _F)
-_ORG_AFTER = re.compile(r"^\s*(?:university|airport\s+(?:authorities|officials)|ministry|government|"
+_ORG_AFTER = re.compile(r"^\s*(?:(?:peace\s+)?(?:agreement|accords?|process|talks|declaration|summit)\b|"
+    r"university|airport\s+(?:authorities|officials)|ministry|government|"
     r"authorities|"
                         r"junta|based|-based|correspondent|court|prosecutor)\b", _F)
 _UNIVERSITY = re.compile(r"\b(?:university|universit[ée]) of\s+$", _F)
@@ -66,13 +67,17 @@ _APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|villa
     r"camp|area|"
                          r"hamlet|garrison town|district)\b", _F)
 _FALLBACK = re.compile(
-    r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|localité) (?:of|de)\s+"
+    r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|area|localité) (?:of|de)\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
 _FALLBACK_IN = re.compile(
-    r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to)\s+(?:the\s+)?"
+    r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to|between)\s+(?:the\s+)?"
     r"(?:(?:village|town|locality|commune|hamlet|"
     r"area)\s+(?:of\s+)?)?"
     r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])")
+_ANCHOR_LINK = re.compile(
+    r"^[^.;]{0,12}?\b(?:near|close to|not far from|outside|in the (?:area|commune|cercle|vicinity|"
+    r"district) of|"
+    r"(?:area|commune|cercle|district) of)\s+(?:the\s+)?(?:(?:town|city|village) of\s+)?$", _F)
 _NEAR_WORD = re.compile(r"(?:near|outside|around|outskirts|vicinity|not far|close)\b", _F)
 _NOT_PLACE = frozenset({
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "Islamic", "Islam", "Al", "El",
@@ -104,6 +109,7 @@ class FoundPlace:
     start: int  # offset in the sentence
     kind: PlaceKind
     describes_previous: bool = False  # an anchor that only describes the place before it
+    known: bool = True  # False: read from the wording only ("the village of X"); the gazetteer lacks it
 
 
 def _km(text: str) -> float | None:
@@ -190,7 +196,7 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             continue
         if any(f.start > m.start() and f.start < m.end() + 3 for f in out):
             continue
-        out.append(FoundPlace(PlaceMention(name=m["name"]), m.start("name"), "settlement"))
+        out.append(FoundPlace(PlaceMention(name=m["name"]), m.start("name"), "settlement", known=False))
     if not any(f.kind == "settlement" for f in out):
         for m in _FALLBACK_IN.finditer(sentence):
             name = m["name"]
@@ -200,7 +206,25 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             if any(a <= m.start("name") < b for a, b in covered):
                 continue
             rel = "near" if _NEAR_WORD.match(m.group()) else "in"
-            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement"))
+            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement",
+                                  known=False))
             break
     out.sort(key=lambda f: f.start)
-    return [f for f in out if not f.describes_previous]
+    return _prefer_known_anchor(sentence, [f for f in out if not f.describes_previous])
+
+
+def _prefer_known_anchor(sentence: str, found: list[FoundPlace]) -> list[FoundPlace]:
+    """"the village of X, near Diafarabe" with X unknown to the gazetteer: Diafarabe (near) is the place."""
+    out: list[FoundPlace] = []
+    skip = -1
+    for i, f in enumerate(found):
+        if i == skip:
+            continue
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (not f.known and nxt is not None and nxt.known and nxt.kind == "settlement"
+                and _ANCHOR_LINK.match(sentence[f.start + len(f.mention.name):nxt.start])):
+            out.append(FoundPlace(nxt.mention.model_copy(update={"relation": "near"}), f.start, nxt.kind))
+            skip = i + 1
+            continue
+        out.append(f)
+    return out

@@ -33,7 +33,7 @@ _CIVILIAN = re.compile(
     r"dogons?|bambaras?|dawsahak|daoussahak|imghad|tuaregs?|songhai|bozos?|nun|priests?|doctors?|nurses?|"
     r"students?|pupils?|elders?|elderly|pharmacy|ngo|icrc|aid|humanitarian\w*)\b", _F)
 _ARMED = re.compile(
-    r"\b(?:soldiers?|troops?|army|military|posts?|base|camps?|garrison|convoys?|patrols?|checkpo\w+|"
+    r"\b(?:soldiers?|troops?|army|military|posts?|base|garrison|convoys?|patrols?|checkpo\w+|"
     r"gendarmes?|"
     r"gendarmerie|police\w*|officers?|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|"
     r"mercenar\w+|positions?|militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|combatants?|"
@@ -41,11 +41,17 @@ _ARMED = re.compile(
     r"hcua|platform|vehicles? of the|army vehicles?|brother in arms)\b", _F)
 
 
+CIVILIAN_WORDS = _CIVILIAN
+
+
 def victim_side(text: str) -> Side | None:
     """'armed' or 'civilian' from the first violence verb's object (or passive subject); None if unclear."""
     found: list[tuple[int, str]] = []
     for m in _ACTIVE.finditer(text):
-        found.append((m.start(), m["w"]))
+        if m["w"].lower().startswith("by "):  # "beheaded by militants": the victim stands before the verb
+            found.append((m.start(), " ".join(text[:m.start()].split()[-6:])))
+        else:
+            found.append((m.start(), m["w"]))
         break
     for m in _PASSIVE.finditer(text):
         found.append((m.start("w"), m["w"]))

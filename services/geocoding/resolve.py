@@ -95,7 +95,9 @@ class Geocoder:
             region = self.gazetteer.region(best.place.name, best.place.country_code)
             if region is not None:
                 return self._region_location(region, scored)
-        return self._place_location(best, scored, near=mention.relation in ("near", "distance", "direction"))
+        # "the Douentza region" naming a cercle or a town: the town's point, as near it (ACLED's use)
+        near = mention.relation in ("near", "distance", "direction", "region")
+        return self._place_location(best, scored, near=near)
 
     def _candidates(
         self, name: str, mention: PlaceMention, context: Sequence[PlaceMention], focus: str | None
@@ -108,7 +110,7 @@ class Geocoder:
             # more likely a place the gazetteer lacks ("Kandadji", Niger) than a foreign homonym.
             return []
         evidence = self._evidence(name, mention, context, focus)
-        scored = [score_candidate(self.gazetteer, p, q, self._admin_names(p), evidence) for p, q in found]
+        scored = [score_candidate(p, q, self._admin_names(p), evidence) for p, q in found]
         scored.sort(key=lambda s: -s.score)
         return scored
 

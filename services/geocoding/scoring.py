@@ -1,10 +1,11 @@
 """How a place is chosen among homonyms: an additive, explainable score.
 
-score = prior (feature type, then population: PPLA town > village > admin unit > spot > terrain >
-        marsh > river; + up to 0.2 for population)
-      + 0.3 x name quality (1.0 exact main name, 0.95 alternate name, fuzzy similarity x 0.9)
+score = prior (feature type, then notability: PPLA town > village > admin unit > spot > terrain >
+        marsh > river; a known population + 0.1 and up to 0.2 for its size; see ``prior``)
+      + 0.3 x name quality (``Gazetteer.lookup_scored``: 1.0 exact main name, 0.85 alternate,
+        0.9 phonetic, 0.85 qualifier / prefix / compound head, fuzzy similarity x 0.9)
       + 0.3 when the place is in the article's country (mention's country hint, else focus);
-        0.15 when no country is known and the place is in a country whose full dump is loaded
+        the same when no country is known and the place is in a country whose full dump is loaded
       + 0.5 when an admin hint next to the name ("Douentza, Mopti") names its region or cercle,
         or a town within 60 km
       + 0.3 x closeness (1 at 0 km, 0 beyond 150 km) to the other places named in the article
@@ -17,7 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sahelwatch.gazetteer import Gazetteer, Place, prior
+from sahelwatch.gazetteer import Place, prior
+from sahelwatch.gazetteer.names import strip_admin_words
 
 W_NAME = 0.3
 W_COUNTRY = 0.3
@@ -56,7 +58,6 @@ class Scored:
 
 
 def score_candidate(
-    gazetteer: Gazetteer,
     place: Place,
     name_quality: float,
     admin_names: tuple[str | None, str | None],
@@ -67,7 +68,7 @@ def score_candidate(
         terms["country"] = W_COUNTRY
     elif not evidence.country_code and place.country_code in evidence.primary:
         terms["country"] = W_COUNTRY_PRIMARY
-    admin_keys = {gazetteer_key(n) for n in admin_names if n}
+    admin_keys = {strip_admin_words(n) for n in admin_names if n}
     hinted = bool(evidence.hint_admin and admin_keys & evidence.hint_admin)
     if hinted or (evidence.hint_points and _min_km(place, evidence.hint_points) <= HINT_TOWN_KM):
         terms["admin_hint"] = W_HINT
@@ -78,12 +79,6 @@ def score_candidate(
     if evidence.context_regions and admin_keys & evidence.context_regions:
         terms["region_context"] = W_REGION_CONTEXT
     return Scored(place=place, score=round(sum(terms.values()), 4), terms=terms)
-
-
-def gazetteer_key(name: str) -> str:
-    from sahelwatch.gazetteer.names import strip_admin_words
-
-    return strip_admin_words(name)
 
 
 def _min_km(place: Place, points: list[tuple[float, float]]) -> float:

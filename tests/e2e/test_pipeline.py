@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 OWN = [ROOT / "tests" / "fixtures" / "articles" / name for name in ("gao_ied_a.txt", "gao_ied_b.txt")]
 E2E_REDIS_DB = 7
+GAZETTEER = ROOT / "tests" / "fixtures" / "gazetteer"
 
 
 @dataclass

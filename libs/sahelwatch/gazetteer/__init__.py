@@ -19,7 +19,7 @@ from sahelwatch.gazetteer.admin import AdminArea, AdminPolygons
 from sahelwatch.gazetteer.geonames import ParseStats, Place, iter_geonames
 from sahelwatch.gazetteer.index import Country, Gazetteer, Region, prior
 from sahelwatch.gazetteer.names import compact, normalize
-from sahelwatch.settings import Settings
+from sahelwatch.settings import load_settings
 from sahelwatch.telemetry import GAZETTEER_ENTRIES
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def load_gazetteer(
     paths: Sequence[Path] | None = None, admin_polygons: Path | None = None, *, neighbours: bool = True
 ) -> Gazetteer:
     """The process-wide gazetteer for ``paths`` (default: settings), cached per arguments."""
-    settings = Settings()
+    settings = load_settings()
     if paths is None:
         default = settings.default_gazetteer()
         paths = [default] if default is not None else []

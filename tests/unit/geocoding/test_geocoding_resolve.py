@@ -125,6 +125,14 @@ def test_region_named_as_plain_place(geocoder: Geocoder) -> None:
     assert (loc.admin1, loc.geo_precision, loc.feature_code) == ("Tombouctou", 3, "ADM1")
 
 
+def test_cercle_named_as_region_gives_its_town_nearby(geocoder: Geocoder) -> None:
+    loc = resolve(geocoder, "Douentza", relation="region")  # "in the Douentza region"
+    assert (loc.feature_code, loc.geo_precision, loc.latitude, loc.admin2) == ("PPLA2", 2, 15.0, "Douentza")
+    cercle = resolve(geocoder, "Douentza Cercle", relation="region")
+    assert (cercle.feature_code, cercle.geo_precision) == ("ADM2", 2)
+    assert (cercle.latitude, cercle.longitude) == (15.15, -2.55)  # centroid of the Douentza rectangle
+
+
 def test_new_region_not_in_the_polygons(geocoder: Geocoder) -> None:
     loc = resolve(geocoder, "Ménaka", relation="region")
     assert (loc.admin1, loc.latitude, loc.longitude) == ("Ménaka", 16.0, 2.5)  # ADM1 feature point
