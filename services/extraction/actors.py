@@ -17,6 +17,10 @@ from typing import Any
 import yaml
 from sahelwatch.contracts import Actor, ActorType
 
+_GENERIC_STATE = frozenset({
+    "the army", "the military", "soldiers", "troops", "armed forces", "security forces", "gendarmes",
+    "gendarmerie", "police", "national guard",
+})
 _BY_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$", re.IGNORECASE)
 
 
@@ -83,17 +87,28 @@ class ActorDictionary:
         spans.sort()
         return spans
 
+    def _national(self, name: str, words: str, country: str | None) -> str:
+        """"soldiers" in a Niger story are Niger's forces, not Mali's (when the dictionary has them)."""
+        if country is None or country == "Mali" or words.lower() not in _GENERIC_STATE:
+            return name
+        entry = self.entries.get(name)
+        if entry is None or entry.actor_type is not ActorType.state_forces:
+            return name
+        local = f"{country} armed forces"
+        return local if local in self.entries else name
+
     def spans(self, text: str) -> list[ActorSpan]:
         """Where actors are named in ``text`` (a place name inside "Katiba Macina" is not a place)."""
         return [ActorSpan(s, e, n) for s, e, n in self._spans(text)]
 
     def find(self, text: str, trigger_at: int | None = None,
-             spans: list[ActorSpan] | None = None) -> list[Actor]:
+             spans: list[ActorSpan] | None = None, country: str | None = None) -> list[Actor]:
         """Actors named in ``text``; side is guessed from word order around the trigger."""
         found = [(a.start, a.end, a.name) for a in spans] if spans is not None else self._spans(text)
         out: list[Actor] = []
         seen: set[str] = set()
         for s, e, name in found:
+            name = self._national(name, text[s:e], country)
             if name in seen:
                 continue
             seen.add(name)

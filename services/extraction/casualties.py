@@ -37,7 +37,8 @@ _VERBS: dict[Kind, str] = {
     "abducted": r"kidnapped|abducted|taken hostage|taken captive|enlev[ée]e?s?|kidnapp[ée]e?s?|pris en otage",
 }
 _ACTIVE: dict[Kind, str] = {
-    "killed": (r"killed|killing|kills|kill|shot dead|gunned down|massacred|massacring|executed|executing|neutrali[sz]ed|"
+    "killed": (r"killed|killing|kills|kill|shot dead|gunned down|massacred|massacring|executed|executing|"
+    r"neutrali[sz]ed|"
     r"neutrali[sz]ing|"
                r"slaughtered|murdered|claimed the lives of|claiming the lives of|the deaths of|the death of|"
                r"taking the lives of|tuant|ont tué|a tué|ont neutralisé|a neutralisé"),
@@ -81,9 +82,9 @@ _LEFT: dict[Kind, re.Pattern[str]] = {
         rf"with)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,3}}?)\s+(?:{v})\b", _F)
     for k, v in _RESULT.items()
 }
-_TOLL = re.compile(rf"\b(?:death toll|toll|bilan)\s+(?:of|rose to|to|at|stands at|climbed to|reached|"
-    rf"has risen to|"
-                   rf"de|is|was|now stands at|increased to)\s+(?P<c>{COUNT})", _F)
+_TOLL = re.compile(
+    rf"\b(?:death toll|toll|bilan)\s+(?:(?:has|had|have)\s+)?(?:of|rose to|risen to|climbed to|increased to|"
+    rf"jumped to|reached|stands at|now stands at|to|at|de|is|was)\s+(?P<c>{COUNT})", _F)
 _LOSING = re.compile(rf"\b(?:losing|lost)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,2}}?\s+"
                      r"(?:soldiers|troops|men|fighters|members|personnel|lives|of (?:its|their) \w+))", _F)
 _POSSIBLY = re.compile(rf"(?:,\s*|\s+)(?:possibly|perhaps|maybe|or even|if not|and possibly|others say)\s+"
@@ -91,6 +92,10 @@ _POSSIBLY = re.compile(rf"(?:,\s*|\s+)(?:possibly|perhaps|maybe|or even|if not|a
 _INCLUDING = re.compile(r"(?:including|among them|among whom|of whom|dont|parmi eux)\s*$", _F)
 _EARLIER = re.compile(r"\b(?:earlier (?:said|reported|put)|initially|initial (?:toll|report)|previous toll|"
                       r"first reported|had earlier)\b", _F)
+_REVISED = re.compile(r"\b(?:(?:toll|number of (?:dead|deaths|victims)) (?:has |had )?(?:rose|risen|"
+    r"climbed|increased|"
+                      r"jumped|reached)|revised (?:the )?(?:death )?toll|new (?:death )?toll|now stands at|"
+                      r"bilan (?:s'est )?(?:alourdi|passé))\b", _F)
 _ZERO = re.compile(r"\b(?:no (?:one|casualties|deaths|fatalities|victims) (?:was|were|have been|has been)? ?"
                    r"(?:killed|reported|recorded)|nobody was killed|without (?:causing )?casualties|"
                    r"no casualties)\b", _F)
@@ -132,6 +137,7 @@ class Casualties:
     injured: int | None = None
     abducted: int | None = None
     earlier: bool = False
+    revised: bool = False  # "the toll rose to 25": replaces earlier figures
     parties: set[str] = field(default_factory=set)
 
 
@@ -160,6 +166,13 @@ _ANY = re.compile(r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|per
                   r"injur|hurt|kidnap|abduct|hostage|captive|toll|bilan|tu[ée]|mort|bless|enlev|otage|"
                   r"losing|lost|"
                   r"bodies|fatalit|casualt", _F)
+_KIND_HINT: dict[Kind, re.Pattern[str]] = {
+    "killed": re.compile(r"kill|dead|die|death|slain|massacr|execut|exécut|murder|neutrali|perish|lives|"
+    r"behead|"
+                         r"assassin|shot|gunned|burn|tu[ée]|mort|fatalit|bodies|toll|bilan|losing|lost", _F),
+    "injured": re.compile(r"wound|injur|hurt|bless", _F),
+    "abducted": re.compile(r"kidnap|abduct|hostage|captive|enlev|otage|seized", _F),
+}
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{NUMBER})\b|\ban?\b", _F)
 
 
@@ -182,6 +195,8 @@ def find_counts(text: str) -> list[Count]:
         found[s] = Count(kind, value, high, bound, _party(noun), s, sub)
 
     for kind in ("killed", "injured", "abducted"):
+        if _KIND_HINT[kind].search(text) is None:
+            continue
         for m in _ACTIVE_RE[kind].finditer(text):
             add(kind, m, noun=m["n"])
             for c in _COUNT_RE.finditer(m["cont"] or ""):
@@ -214,7 +229,7 @@ def find_counts(text: str) -> list[Count]:
 
 def sentence_casualties(text: str) -> Casualties:
     """Totals for one sentence: counts of one kind summed across parties, sub-counts dropped."""
-    out = Casualties(earlier=_EARLIER.search(text) is not None)
+    out = Casualties(earlier=_EARLIER.search(text) is not None, revised=_REVISED.search(text) is not None)
     counts = find_counts(text)
     for kind in ("killed", "injured", "abducted"):
         cs = [c for c in counts if c.kind == kind]

@@ -63,7 +63,8 @@ _REL = re.compile(
     _F,
 )
 _SAY = r"(?:said|says|announced|reported|stated|told|confirmed|added|claimed|wrote|declared|indicated)"
-_SAID_BEFORE = re.compile(rf"\b{_SAY}\s+(?:(?:on|late|early)\s+)*$", _F)
+_SAID_BEFORE = re.compile(rf"(?:\b{_SAY}\s+(?:(?:on|late|early)\s+)*|\b(?:by|as of|"
+    rf"until)\s+(?:late\s+)?)$", _F)
 _SAID_AFTER = re.compile(rf"^(?:\s+(?:evening|morning|night|afternoon))?(?:,)?\s+(?:that\s+)?{_SAY}\b", _F)
 _YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 

@@ -25,12 +25,13 @@ _ORDER = {sub: i for i, (sub, _, _) in enumerate(_RULES)}
 _REMOTE = frozenset({"Remote explosive/landmine/IED", "Air/drone strike", "Shelling/artillery/missile "
     "attack"})
 _COMPLEX = re.compile(
-    r"\b(?:followed by|ensued by|then ambushed|complex (?:ambush|attack)|initiated (?:by|with)|"
+    r"\b(?:followed by|ensued by|ambush\w*|complex attack|initiated (?:by|with)|"
     r"exchange of fire|small arms|gunfight|ground (?:forces|troops|operation)|commandos)\b", re.IGNORECASE)
 _PERSON_VIOLENCE = re.compile(
     r"\b(?:opened fire|fired (?:on|at)|shot|assault\w*|wound\w*|injur\w*|killed|killing|beat(?:en)?|"
     r"attacked)\b",
     re.IGNORECASE)
+_RAID = re.compile(r"\b(?:raid(?:s|ed)?|military operation|operation against|assault on)\b", re.IGNORECASE)
 _CAPTURE_ABUSE = frozenset({"Abduction/forced disappearance", "Arrests"})
 
 
@@ -83,6 +84,8 @@ def _refine(sub: str, m: Mention, g: Group) -> tuple[str, EventType, Mention]:
         if killed or abused:
             gsub, get = _generic(g)
             return gsub, get, m
-    if sub == "Attack" and victim_side(text) == "armed":
-        return "Armed clash", "Battles", m
+    if sub in ("Attack", "Abduction/forced disappearance") and victim_side(text) == "armed":
+        return "Armed clash", "Battles", m  # ACLED: violence against armed men is a battle
+    if sub == "Arrests" and _RAID.search(text):
+        return "Armed clash", "Battles", m  # arrests made during a raid: the raid is the event
     return sub, SUB_EVENT_TYPES[sub], m

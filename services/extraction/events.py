@@ -51,6 +51,8 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         r"truck)|attentat[- ]suicide|"
         r"véhicule piégé"), 1.0),
     ("Air/drone strike", _rx(
+        r"(?:killed|hit|struck|targeted|bombed) by (?:\w+ )?(?:drones?|aircraft|helicopters?|jets?|"
+        r"warplanes?)|"
         r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|"
         r"air raids?|"
         r"(?:helicopter|aircraft|jets?|drones?|planes?) (?:\w+ )?(?:struck|fired|bombed|strafed|targeted|"
@@ -86,15 +88,16 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         r"took over)\s+(?:of\s+)?(?:the\s+)?"
         r"(?:town|city|village|camp|base|locality|control|[A-Z]\w+)"), 0.9),
     ("Non-violent transfer of territory", _rx(
-        r"took possession of|handed over|handover|withdr[ae]w\w* from|(?:its|their) withdrawal from|"
+        r"(?:took|taken|taking|takes) possession of|handed over|handover|withdr[ae]w\w* from|(?:its|"
+        r"their) withdrawal from|"
         r"departure from|"
         r"left (?:the|its) (?:camp|base)|retrocession|rétrocession|leaves base"), 0.7),
     ("Headquarters or base established", _rx(r"(?:set up|established|opened|installed) (?:a |its |"
         r"their )?(?:new )?(?:base|camp|headquarters|outpost)"), 0.8),
     ("Agreement", _rx(
-        r"signed (?:a |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce)|"
-        r"peace (?:agreement|accord|deal)|ceasefire|cease-fire|truce|intercommunal dialogue|"
-        r"reconciliation (?:meeting|forum|agreement)"), 0.6),
+        r"(?:signed|reached|concluded|agreed (?:on|to)) (?:a |an |the )?(?:\w+ )?(?:agreement|accord|deal|"
+        r"ceasefire|"
+        r"cease-fire|truce)|intercommunal dialogue|reconciliation (?:meeting|forum)"), 0.6),
     ("Other", _rx(r"threatened|intimidat\w+|menac[ée]\w*"), 0.5),
     ("Change to group/activity", _rx(
         r"(?:founded|formed|created|launched) (?:a |an )?(?:new )?(?:[\w-]+ ){0,4}(?:group|militia|movement|"
@@ -113,21 +116,24 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
     ("Protest with intervention", _rx(r"(?:dispersed|tear gas|teargas|baton)\w*"), 0.5),
     ("Violent demonstration", _rx(r"riot\w*|violent (?:demonstrat|protest)\w*|emeutes?|émeutes?"), 0.85),
     ("Mob violence", _rx(r"mob|lynch\w*|vigilante justice"), 0.8),
-    ("Peaceful protest", _rx(r"protest\w*|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|sit-in|"
-        r"manifest\w+|marche"), 0.7),
+    ("Peaceful protest", _rx(r"protest(?:s|ers?|ed|ing)?|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|"
+        r"sit-in|"
+        r"manifestants?|manifestations?|marche"), 0.7),
     ("Armed clash", _rx(
         r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|"
-        r"battles?|skirmish\w*|repelled|repulsed|came under fire|harassing fire|gunfire|"
-        r"affrontements?|accrochages?|embuscades?|combats?|stormed|overran"), 0.8),
+        r"battles?|skirmish\w*|repelled|repulsed|came under fire|harassing fire|"
+        r"affrontements?|accrochages?|embuscades?|combats?|stormed|overran|returned fire|retaliated|"
+        r"fought back|riposted|(?:inter)?communal (?:clashes|fighting)"), 0.8),
     ("Attack", _rx(
         r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|"
-        r"murder\w*|beheaded|exécut\w*|tués? par balles?|tortur\w*|beaten|mistreat\w*|ill-treat\w*|"
-        r"mutilat\w*|flogged|whipped|abused|stabb?\w*"), 0.85),
+        r"murder\w*|beheaded|exécut(?:é|ée|és|ées|ion|ions)|tués? par balles?|tortur\w*|beaten|mistreat\w*|"
+        r"ill-treat\w*|"
+        r"mutilat\w*|flogged|whipped|abused|stabb(?:ed|ing)|stab wounds?"), 0.85),
     ("*attack", _rx(
         r"attack(?:s|ed|ers)?|assault\w*|incursion|raid(?:s|ed)?|offensive|struck|strikes?|killed|killing|"
         r"kills|"
         r"dead|died|deaths?|attaqu\w*|attentats?|tué\w*|neutrali[sz]ed|targeted|wounded|injured|"
-        r"opened fire|fired (?:on|at)|shot"), 0.5),
+        r"opened fire|fired (?:on|at)|shot|gunfire|gunshots?"), 0.5),
 ]
 
 _CIVILIAN_TARGET = re.compile(
@@ -149,7 +155,8 @@ _ARMED_PERPETRATOR = re.compile(
 
 
 _ANY_TRIGGER = re.compile(
-    r"kill|attack|dead|die|death|clash|fight|fought|ambush|bomb|explo|mine|ied|drone|strike|struck|shell|"
+    r"\b(?:kill|attack|land|counter|dead|die|death|clash|fight|fought|ambush|bomb|explo|mine|ied|drone|"
+    r"strike|struck|shell|"
     r"mortar|"
     r"rocket|missile|artillery|grenade|kidnap|abduct|hostage|arrest|detain|apprehend|custody|loot|pillag|"
     r"burn|"
@@ -164,7 +171,7 @@ _ANY_TRIGGER = re.compile(
     r"neutrali|kamikaze|suicide|vbied|air|recaptur|retook|regain|liberat|captur|set up|establish|"
     r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"
     r"roquette|engin|désamor|déjou|interpell|arrêt|arrestation|incendi|saccag|exécut|viol|blocus|rapt|otage|"
-    r"marche|sit-in|dispers|tear|baton|overtak|control", re.IGNORECASE)
+    r"marche|sit-in|dispers|tear|baton|overtak|control)", re.IGNORECASE)
 
 
 def classify_sentence(text: str) -> list[EventHit]:

@@ -24,6 +24,7 @@ from services.extraction.event_types import decide
 from services.extraction.grouping import Group, group_mentions
 from services.extraction.mentions import Mention, is_caption, read_sentence
 from services.extraction.sentences import Sentence, split_sentences
+from services.extraction.tolls import incident_toll
 
 _SHORT = {
     "Remote explosive/landmine/IED": "IED", "Air/drone strike": "Air/drone strike",
@@ -55,6 +56,7 @@ def extract_records(article: Article, places: PlaceIndex,
         inferred = pub is not None
     spans = places.find_spans(text)
     starts = [sp.start for sp in spans]
+    country = _main_country(spans)
 
     mentions: list[Mention] = []
     advisories: list[tuple[Sentence, AdvisoryHit]] = []
@@ -66,13 +68,13 @@ def extract_records(article: Article, places: PlaceIndex,
         if adv is not None:
             advisories.append((s, adv))
             continue
-        m = read_sentence(s, local, pub, actors)
+        m = read_sentence(s, local, pub, actors, country)
         if m is not None:
             mentions.append(m)
 
     items: list[tuple[int, IncidentRecord]] = []
     for g in group_mentions(mentions):
-        items.append((g.first_index, _incident(article, g, inferred)))
+        items.append((g.first_index, _incident(article, g, inferred, pub)))
     for idx, rec in _advisory_records(article, advisories, pub, inferred):
         items.append((idx, rec))
     items.sort(key=lambda x: x[0])
@@ -83,8 +85,22 @@ def extract_records(article: Article, places: PlaceIndex,
     return out
 
 
+def _main_country(spans: list[PlaceSpan]) -> str | None:
+    """The country the article talks about most (names state forces called just "soldiers")."""
+    counts: dict[str, int] = {}
+    for sp in spans:
+        if sp.kind == "country":
+            counts[sp.name] = counts.get(sp.name, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+_ISSUER_COUNTRIES = frozenset({"United States", "US", "USA", "America", "France", "United Kingdom", "Britain",
+                               "UK", "Canada", "Germany", "Russia"})
+
+
 def _area(spans: list[PlaceSpan]) -> str | None:
-    return spans[0].name if spans else None
+    """Where an advisory applies: the first place named that is not the issuing country."""
+    return next((sp.name for sp in spans if sp.name not in _ISSUER_COUNTRIES), None)
 
 
 def _base(article: Article) -> dict[str, object]:
@@ -95,31 +111,14 @@ def _base(article: Article) -> dict[str, object]:
     }
 
 
-def _incident(article: Article, g: Group, inferred: bool) -> IncidentRecord:
+def _incident(article: Article, g: Group, inferred: bool, pub: date | None) -> IncidentRecord:
     sub, et, type_m = decide(g)
     ev: list[Evidence] = [Evidence(field="event_type", sentence=type_m.sentence.text)]
-    fatalities = high = injured = abducted = None
-    figures = [m for m in g.mentions if m.casualties.killed is not None and not m.casualties.earlier]
-    exact = [m for m in figures if not m.casualties.killed_bound]
-    chosen = (exact or figures)[:1]
-    if chosen:
-        c = chosen[0].casualties
-        fatalities, high = c.killed, c.killed_high
-        ev.append(Evidence(field="fatalities", sentence=chosen[0].sentence.text))
-        seen_parties = set(c.parties)
-        for m in exact:
-            mc = m.casualties
-            if (m is chosen[0] or mc.killed is None or abs(m.sentence.index - chosen[0].sentence.index) > 2
-                    or not mc.parties or "other" in mc.parties or mc.parties & seen_parties
-                    or "other" in seen_parties or fatalities is None):
-                continue
-            fatalities += mc.killed  # "killing one soldier ..." then "Seven assailants were killed"
-            seen_parties |= mc.parties
-            ev.append(Evidence(field="fatalities", sentence=m.sentence.text))
-        others = [m.casualties.killed for m in exact if m.casualties.killed is not None]
-        top = max([*others, *(x.casualties.killed_high or 0 for x in figures)])
-        if fatalities is not None and top > fatalities and high is None:
-            high = top
+    injured: int | None = None
+    abducted: int | None = None
+    toll = incident_toll(g.mentions)
+    fatalities, high = toll.fatalities, toll.high
+    ev.extend(Evidence(field="fatalities", sentence=t) for t in toll.sentences)
     for m in g.mentions:
         if injured is None and m.casualties.injured is not None:
             injured = m.casualties.injured
@@ -133,6 +132,8 @@ def _incident(article: Article, g: Group, inferred: bool) -> IncidentRecord:
         _, _, d, m = dated[0]
         event_date, precision = d.value, d.precision
         ev.append(Evidence(field="event_date", sentence=m.sentence.text))
+    elif pub is not None and not inferred:
+        event_date, precision = pub, 2  # undated news: reported that day, happened within the week (ACLED)
     if g.place is not None:
         name = g.place.name
         pm = next((m for m in g.mentions if any(f.mention.name == name for f in m.places)), g.mentions[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
 from sahelwatch.contracts import PlaceMention
 
 from services.extraction.mentions import Mention, event_places
@@ -68,14 +69,14 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         day = m.day.value if m.day is not None else None
         if m.dates and m.day is None and target.day is not None:
             continue  # "earlier this month ..." next to a dated incident: another, vaguer one
-        fm, fg = _family(m), _family(target.mentions[0])
+        fm, fg = _family(m), _group_family(target)
         same_family = fm is None or fg is None or fm == fg
-        if same_family and (day is None or target.day is None or target.day == day):
+        if m.casualties.revised or (same_family and (day is None or target.day is None or target.day == day)):
             target.add(m)
         else:  # "on Friday" next to a Sunday handover at the same place: another event there
             twin = next((g for g in groups if g is not target and g.place == target.place
                          and (day is None or g.day is None or g.day == day)
-                         and _family(g.mentions[0]) in (None, fm)), None)
+                         and _group_family(g) in (None, fm)), None)
             if twin is None:
                 twin = Group(target.place, target.coarse)
                 groups.append(twin)
@@ -114,16 +115,30 @@ def _family(m: Mention) -> str | None:
     return None
 
 
+def _same_key(a: tuple[str, bool], b: tuple[str, bool]) -> bool:
+    """Same place, allowing the spelling variants news uses ("Tinzaouaten" / "Tinzaouatine")."""
+    if a[1] != b[1]:
+        return False
+    if a[0] == b[0]:
+        return True
+    return min(len(a[0]), len(b[0])) >= 6 and fuzz.ratio(a[0], b[0]) >= 85
+
+
+def _group_family(g: Group) -> str | None:
+    fams = {_family(m) for m in g.mentions} - {None}
+    return "violent" if "violent" in fams else fams.pop() if fams else None
+
+
 def _find_group(groups: list[Group], place: PlaceMention, m: Mention) -> Group | None:
     key = _key(place)
     day = m.day.value if m.day is not None else None
     for g in groups:
-        if g.place is None or _key(g.place) != key:
+        if g.place is None or not _same_key(_key(g.place), key):
             continue
         gd = g.day
         if day is not None and gd is not None and gd != day:
             continue
-        fm, fg = _family(m), _family(g.mentions[0])
+        fm, fg = _family(m), _group_family(g)
         if fm is not None and fg is not None and fm != fg:
             continue  # an arrest and a clash in the same town are two events
         return g
@@ -148,26 +163,36 @@ def _neighbour(m: Mention, by_sentence: dict[int, list[Group]]) -> Group | None:
 
 
 def _fold_coarse(groups: list[Group]) -> list[Group]:
-    """Region/country-level groups: fold into the only town-level one, or drop when they add nothing."""
+    """Region/country-level groups fold into the nearest compatible town-level incident.
+
+    A region with its own toll, told away from every town-level incident ("eight soldiers were
+    killed in the Segou region"), stays an incident of its own; a country-level report that
+    contradicts every incident (another toll, another day) is a summary and is dropped.
+    """
     specific = [g for g in groups if not g.coarse]
-    if not specific:
+    coarse = [g for g in groups if g.coarse]
+    if not specific or not coarse:
         return groups
-    if len(specific) > 1:
-        return [g for g in groups if not g.coarse or (
-            g.place is not None and g.place.relation == "region" and g.killed is not None
-            and all(g.killed != s.killed for s in specific))]
-    target = specific[0]
-    out = [target]
-    for g in groups:
-        if g is target:
+    kept = list(specific)
+    for g in coarse:
+        if (g.place is not None and g.place.relation == "region" and any(m.has_casualties for m in g.mentions)
+                and all(_distance(g, x) > 1 for x in specific)):
+            kept.append(g)
+    for g in coarse:
+        if g in kept:
             continue
-        if g.coarse and (_compatible(g, target) or g.place is None or g.place.relation == "country"):
+        near = sorted((k for k in kept if _compatible(g, k)), key=lambda k: _distance(g, k))
+        if g.place is None or g.place.relation == "country":
+            near = near if len(kept) == 1 else []  # "18 killed in Mali attacks" over several towns: a summary
+        if near:
             for m in g.mentions:
-                target.add(m)
-            target.mentions.sort(key=lambda m: m.sentence.index)
-        else:
-            out.append(g)
-    return out
+                near[0].add(m)
+            near[0].mentions.sort(key=lambda m: m.sentence.index)
+    return kept
+
+
+def _distance(a: Group, b: Group) -> int:
+    return min(abs(x.sentence.index - y.sentence.index) for x in a.mentions for y in b.mentions)
 
 
 def _compatible(a: Group, b: Group) -> bool:

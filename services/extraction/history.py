@@ -34,7 +34,7 @@ _HABITUAL = re.compile(
     r"ha(?:ve|s) (?:repeatedly|regularly|often|frequently) (?:attacked|targeted|killed)|"
     r"continue(?:s|d)? to|tend to|usually|typically|hundreds of|thousands of|a series of|"
     r"plotting|threat(?:en)?s?|could|might|(?-i:may)|would|if|plan(?:s|ning)? to|risk of|fear(?:s|ed)?|"
-    r"aims? to|accused of|known for|capable of|possible|likely to|remain possible|uptick)\b", _F)
+    r"aims? to|known for|capable of|possible|likely to|remain possible|uptick)\b", _F)
 _CURRENT = re.compile(r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|today|"
                       r"overnight|last night|this week|this morning)\b", _F)
 

@@ -28,6 +28,8 @@ _DATELINE = re.compile(
     r"(?:\((?:Reuters|AFP|AP|Xinhua|dpa|Anadolu|VOA)\))?\s*(?:--|[:–—-])\s+")
 _COORD = re.compile(r"^(?:\s|,|and|as well as|also|in|at|the|towns? of|villages? of|or|et|à)*$", _F)
 _COORD_LOOSE = re.compile(r"^[^.;:]{0,60}\b(?:as well as|and also)\s+(?:in\s+|at\s+)?$", _F)
+_LIST_GOES_ON = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]+)*\s*,?\s+(?:and|as well as|et)\s+[A-Z]")
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?$", _F)
 _NON_EVENT = re.compile(
     r"\b(?:condemn\w*|investigat\w+|called on|calls? for|urged|denounced|welcomed|"
     r"said it (?:was|is) (?:ready|committed))\b", _F)
@@ -63,7 +65,7 @@ def dateline_end(text: str) -> int:
 
 
 def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
-                  actors: ActorDictionary) -> Mention | None:
+                  actors: ActorDictionary, country: str | None = None) -> Mention | None:
     """A Mention when the sentence reports a (current) violent event, else None."""
     text = s.text
     hits = classify_sentence(text)
@@ -80,7 +82,7 @@ def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
         return None
     trigger_at = top.start if top is not None else None
     actor_spans = actors.spans(text)
-    found_actors = actors.find(text, trigger_at, actor_spans)
+    found_actors = actors.find(text, trigger_at, actor_spans, country)
     taken = [(s.start + a.start, s.start + a.end) for a in actor_spans]
     local = [sp for sp in spans if sp.start - s.start >= cut
              and not any(a < sp.end and sp.start < b for a, b in taken)]
@@ -98,10 +100,20 @@ def event_places(m: Mention) -> list[FoundPlace]:
     specific = [f for f in m.places if f.kind not in ("country", "admin1")
                 and f.mention.relation not in ("country", "region")]
     if specific:
+        text = m.sentence.text
         chosen = [specific[0]]
         for f in specific[1:]:
             prev = chosen[-1]
-            between = m.sentence.text[prev.start + len(prev.mention.name):f.start]
+            prev_end = prev.start + len(prev.mention.name)
+            between = text[prev_end:f.start]
+            if between.strip() == "," and not _LIST_GOES_ON.match(text, f.start + len(f.mention.name)):
+                # "Niono, Segou": the second name locates the first
+                if prev.mention.admin_hint is None:
+                    hinted = prev.mention.model_copy(update={"admin_hint": f.mention.name})
+                    chosen[-1] = FoundPlace(hinted, prev.start, prev.kind, known=prev.known)
+                continue
+            if _BETWEEN.search(text, max(0, prev.start - 12), prev.start):
+                continue  # "between Boni and Hombori": one place, on the road
             coordinated = len(between) < 40 and _COORD.match(between) and between.strip() != ""
             if coordinated or _COORD_LOOSE.match(between):
                 chosen.append(f)

@@ -26,7 +26,7 @@ _DISTANCE = re.compile(
     rf"au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$", _F)
 _INSTITUTION = re.compile(
     r"\b(?:Universit\w*|Hospital|Hôpital|School|College|Institute|Ministry|Stadium|Court)\b")
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of)\s+(?:the\s+)?$", _F)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of|from)\s+(?:the\s+)?$", _F)
 _PERSON_AFTER = re.compile(
     r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}(?![\w'’-])"
     r"(?:,| said| says| told)")
@@ -78,6 +78,9 @@ _ANCHOR_LINK = re.compile(
     r"^[^.;]{0,12}?\b(?:near|close to|not far from|outside|in the (?:area|commune|cercle|vicinity|"
     r"district) of|"
     r"(?:area|commune|cercle|district) of)\s+(?:the\s+)?(?:(?:town|city|village) of\s+)?$", _F)
+_COORD_NAME = re.compile(r"\s*(?:,\s*|\s+)(?:and|as well as|et)\s+(?:in\s+|at\s+)?"
+                         r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$", _F)
 _NEAR_WORD = re.compile(r"(?:near|outside|around|outskirts|vicinity|not far|close)\b", _F)
 _NOT_PLACE = frozenset({
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "Islamic", "Islam", "Al", "El",
@@ -197,6 +200,14 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         if any(f.start > m.start() and f.start < m.end() + 3 for f in out):
             continue
         out.append(FoundPlace(PlaceMention(name=m["name"]), m.start("name"), "settlement", known=False))
+    for f in list(out):  # "in Sokolo and Kalumba": a listed name the gazetteer lacks
+        if f.kind != "settlement" or f.mention.relation != "in":
+            continue
+        end = f.start + len(f.mention.name)
+        mc = _COORD_NAME.match(sentence, end)
+        if (mc and not _BETWEEN_BEFORE.search(sentence, max(0, f.start - 12), f.start)
+                and mc["name"] not in _NOT_PLACE and not any(o.start == mc.start("name") for o in out)):
+            out.append(FoundPlace(PlaceMention(name=mc["name"]), mc.start("name"), "settlement", known=False))
     if not any(f.kind == "settlement" for f in out):
         for m in _FALLBACK_IN.finditer(sentence):
             name = m["name"]

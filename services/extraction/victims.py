@@ -19,6 +19,9 @@ _ACTIVE = re.compile(
     r"opened fire "
     r"(?:on|against)|fired (?:on|at)|assaulted|raided|struck|massacred|tortured|beat|beaten)\s+"
     r"(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)", _F)
+_KILL = re.compile(
+    r"\b(?:killed|killing|executed|executing|assassinated|shot dead|gunned down|beheaded|murdered|abducted|"
+    r"kidnapped)\s+(?!by\b)(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)", _F)
 _PASSIVE = re.compile(
     r"(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)\s+(?:was|were|have been|has been|had been|are|is)\s+(?:\w+\s+)?"
     r"(?:killed|executed|assassinated|shot|attacked|ambushed|abducted|kidnapped|targeted|wounded|injured|"
@@ -37,7 +40,7 @@ _ARMED = re.compile(
     r"gendarmes?|"
     r"gendarmerie|police\w*|officers?|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|"
     r"mercenar\w+|positions?|militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|combatants?|"
-    r"guards?|guardsm[ae]n|militia\w*|dozos?|elements|commanders?|leaders? of|members of|gatia|msa|cma|"
+    r"guards?|guardsm[ae]n|militia\w*|dozos?|elements|commanders?|members of|gatia|msa|cma|"
     r"hcua|platform|vehicles? of the|army vehicles?|brother in arms)\b", _F)
 
 
@@ -47,6 +50,9 @@ CIVILIAN_WORDS = _CIVILIAN
 def victim_side(text: str) -> Side | None:
     """'armed' or 'civilian' from the first violence verb's object (or passive subject); None if unclear."""
     found: list[tuple[int, str]] = []
+    kill = _KILL.search(text)
+    if kill is not None:  # "attacked the village and killed a militia member": the killing decides
+        found.append((-1, kill["w"]))
     for m in _ACTIVE.finditer(text):
         if m["w"].lower().startswith("by "):  # "beheaded by militants": the victim stands before the verb
             found.append((m.start(), " ".join(text[:m.start()].split()[-6:])))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sahelwatch.contracts import PlaceMention
 from sahelwatch.gazetteer import build_gazetteer
-from sahelwatch.settings import Settings
+from sahelwatch.settings import load_settings
 
 _SAMPLE_TEXT = (
     "Gunmen on motorbikes attacked the village of {a} in the {r} region on Sunday, killing 12 civilians, "
@@ -42,7 +42,7 @@ def percentile(values: list[float], q: float) -> float:
 def main(argv: list[str] | None = None) -> None:
     from services.geocoding.resolve import Geocoder  # services sit next to libs in the wheel
 
-    settings = Settings()
+    settings = load_settings()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--gazetteer", type=Path, action="append", help="GeoNames dump (repeatable)")
     parser.add_argument("--polygons", type=Path, default=settings.default_admin_polygons())

@@ -47,6 +47,9 @@ _STOPWORDS = """
     image photo video source sources read more share news press human rights watch amnesty international
     some many most other others such also then only even still just because however meanwhile although
     both few several every another since thus yet later earlier today yesterday tomorrow last next first
+    dogon dogons bambara bambaras peul peuls peulh fulani fulanis fula fulbe bozo bozos tuareg tuaregs
+    touareg touaregs tamasheq tamashek arab arabs arabe arabes songhai songhay sonrai sonrhai dozo dozos
+    donso mossi malinke soninke sarakole bella daoussahak dawsahak imghad ifoghas kel tin ti
 """
 # Capitalised words that may stand before a place name without making it a person's name.
 _GEO_WORDS = """
@@ -83,7 +86,7 @@ class SpanFinder:
 
         while i < count:
             start, _, word = tokens[i]
-            if not word[0].isupper() or (word.isupper() and len(word) <= 2):
+            if not word[0].isupper():
                 i += 1
                 continue
             if i > 0 and glued(i - 1, i) and not (spans and spans[-1].end == tokens[i - 1][1]):
@@ -95,6 +98,9 @@ class SpanFinder:
                 i += 1
                 continue
             j, kind = match
+            if i == j and len(word) <= 2:  # "Am", "GA": too short to be a place name on its own
+                i += 1
+                continue
             if j + 1 < count and glued(j, j + 1) and self.kind(normalize(tokens[j + 1][2]), False) is None:
                 i = j + 1  # the head of an unknown hyphenated name: "Tin" of "Tin-Hamma" is not a place
                 continue

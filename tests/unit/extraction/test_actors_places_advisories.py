@@ -78,3 +78,15 @@ def test_advisories() -> None:
     b = find_advisory("The army warned of a high risk of suicide attacks in the capital.")
     assert b is not None and b.advisory.level == "attack risk"
     assert find_advisory("Gunmen attacked the market.") is None
+
+
+def test_generic_soldiers_follow_the_story_country(actors: ActorDictionary) -> None:
+    assert [a.name for a in actors.find("Gunmen attacked soldiers.", country="Niger")] == [
+        "Unidentified armed group", "Niger armed forces"]
+    assert [a.name for a in actors.find("Gunmen attacked soldiers.", country="Mali")][1] == (
+        "Malian Armed Forces (FAMa)")
+
+
+def test_listed_unknown_name_after_a_known_town(index: ListIndex) -> None:
+    assert [p[0] for p in places("Militants attacked posts in Boni and Tiguila on Friday.", index)] == [
+        "Boni", "Tiguila"]

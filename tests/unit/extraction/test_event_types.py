@@ -43,6 +43,10 @@ def sub_type(text: str, index: ListIndex) -> str | None:
         ("On Monday gunmen seized a vehicle of an aid group in Gao.", "Looting/property destruction"),
         ("On Monday a car bomb was thwarted at the gate of the Kati camp.", "Disrupted weapons use"),
         ("On Monday the army took possession of the camp in Ansongo.", "Non-violent transfer of territory"),
+        ("On Monday gunmen attacked the village of Boni and residents returned fire.", "Armed clash"),
+        ("On Monday gunmen abducted two militiamen near Boni.", "Armed clash"),
+        ("On Monday French forces raided a camp near Menaka and arrested four suspects.", "Armed clash"),
+        ("On Monday gunmen shot at a bus near Boni, killing a trader.", "Attack"),
     ],
 )
 def test_incident_types(text: str, sub: str, index: ListIndex) -> None:

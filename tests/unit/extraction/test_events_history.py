@@ -28,6 +28,10 @@ from services.extraction.history import is_background
         ("The army took possession of the camp.", "Non-violent transfer of territory"),
         ("Hundreds of protesters marched through the city.", "Peaceful protest"),
         ("Une embuscade a visé un convoi.", "Armed clash"),
+        ("Jihadists seized the army base after the garrison fled.", "Non-state actor overtakes territory"),
+        ("The army recaptured the town after a week.", "Government regains territory"),
+        ("JNIM declared a blockade on fuel convoys.", "Change to group/activity"),
+        ("Security forces carried out mass arrests in the market.", "Arrests"),
     ],
 )
 def test_sub_event_rules(text: str, sub: str) -> None:
