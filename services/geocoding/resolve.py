@@ -41,14 +41,19 @@ class Geocoder:
     # ------------------------------------------------------------------ public
 
     def geocode(self, record: IncidentRecord, context: Sequence[PlaceMention] = ()) -> IncidentRecord:
-        """A copy of ``record`` with ``location`` resolved from ``record.place``; counts the outcome."""
+        """A copy of ``record`` with ``location`` resolved from ``record.place``; counts the outcome.
+
+        A place the gazetteer does not know keeps its name with null coordinates and precision.
+        """
         if record.place is None:
             GEOCODE_RESULTS.labels(outcome="no_place").inc()
             return record.model_copy(update={"location": None})
         context = [*context, *self._evidence_places(record)]
         location = self.resolve(record.place, context, country_focus=self._focus(context))
         if location is None:
+            # The place as the text names it, with no point: honest, and still searchable by name.
             GEOCODE_RESULTS.labels(outcome="unresolved").inc()
+            location = Location(name=record.place.name)
         else:
             GEOCODE_RESULTS.labels(outcome="ambiguous" if _ambiguous(location) else "resolved").inc()
             GEO_PRECISION.labels(precision=str(location.geo_precision)).inc()

@@ -32,7 +32,9 @@ def test_geocode_sets_location_on_a_copy_and_counts(geocoder: Geocoder) -> None:
 def test_geocode_unknown_and_missing_place(geocoder: Geocoder) -> None:
     unresolved = count("sahelwatch_geocode_results_total", outcome="unresolved")
     no_place = count("sahelwatch_geocode_results_total", outcome="no_place")
-    assert geocoder.geocode(record(PlaceMention(name="Atlantis")), []).location is None
+    unknown = geocoder.geocode(record(PlaceMention(name="Atlantis")), []).location
+    assert unknown is not None and unknown.name == "Atlantis"  # named as in the text...
+    assert (unknown.latitude, unknown.longitude, unknown.geo_precision) == (None, None, None)  # ...no point
     assert geocoder.geocode(record(None), []).location is None
     assert count("sahelwatch_geocode_results_total", outcome="unresolved") == unresolved + 1
     assert count("sahelwatch_geocode_results_total", outcome="no_place") == no_place + 1
