@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from sahelwatch.settings import Settings
+
 from services.cli import service_app
 
 # Building an app connects to nothing; these URLs only name the servers in the documents.
 _DOC_SETTINGS = Settings(
-    redis_url="redis://redis:6379/0", mongo_url="mongodb://mongo:27017/?replicaSet=rs0", consumer_name="replica-1"
+    redis_url="redis://redis:6379/0",
+    mongo_url="mongodb://mongo:27017/?replicaSet=rs0",
+    consumer_name="replica-1",
 )
 
 

@@ -13,21 +13,20 @@ per copy (date and a reference line) so that none is an exact duplicate and inci
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
 import tempfile
-import asyncio
-import statistics
 import time
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from pymongo import MongoClient
-
 from sahelwatch import storage
 from sahelwatch.settings import PROJECT_ROOT, SHARED_DIR, Settings, load_settings
+
 from services import stack
 from services.ingest.formats import parse_file, split_headers
 from services.pipeline import Pipeline
@@ -117,9 +116,13 @@ def wait_done(db: Any, ids: Sequence[str], timeout: float = 600) -> float:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         pending = db[storage.ARTICLES].count_documents(
-            {"_id": {"$in": list(ids)}, "$or": [{"n_records": {"$exists": False}},
-                                                {"$expr": {"$lt": [{"$size": {"$ifNull": ["$alerted_records", []]}},
-                                                                   "$n_records"]}}]}
+            {
+                "_id": {"$in": list(ids)},
+                "$or": [
+                    {"n_records": {"$exists": False}},
+                    {"$expr": {"$lt": [{"$size": {"$ifNull": ["$alerted_records", []]}}, "$n_records"]}},
+                ],
+            }
         )
         if pending == 0:
             return time.monotonic()
@@ -131,7 +134,7 @@ def latencies(db: Any, ids: Sequence[str]) -> list[float]:
     out = []
     for doc in db[storage.ARTICLES].find({"_id": {"$in": list(ids)}, "alerted_at": {"$exists": True}}):
         ingested = datetime.fromisoformat(doc["stamps"]["ingested"].replace("Z", "+00:00"))
-        alerted = doc["alerted_at"].replace(tzinfo=timezone.utc)
+        alerted = doc["alerted_at"].replace(tzinfo=UTC)
         out.append((alerted - ingested).total_seconds())
     return out
 
@@ -155,8 +158,9 @@ def service_metrics(state: stack.StackState) -> dict[str, dict[str, float]]:
     return out
 
 
-def bench_stack(settings: Settings, paths: Sequence[Path], n_throughput: int, n_latency: int,
-                rate: float) -> dict[str, Any]:
+def bench_stack(
+    settings: Settings, paths: Sequence[Path], n_throughput: int, n_latency: int, rate: float
+) -> dict[str, Any]:
     state = stack.up(settings)
     client: MongoClient[storage.Doc] = MongoClient(state.mongo_url, tz_aware=True)
     db = client[settings.mongo_db]
@@ -214,7 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     print(
         f"pipeline: {st['throughput_articles']} articles ({st['records']} records) through all four services: "
-        f"{st['pipeline_articles_per_s']:.0f} articles/s sustained (ingest edge took {st['ingest_articles_per_s']:.0f}/s)"
+        f"{st['pipeline_articles_per_s']:.0f} articles/s sustained "
+        f"(ingest edge took {st['ingest_articles_per_s']:.0f}/s)"
     )
     print(
         f"latency ingest->alert at {st['latency_rate_per_s']:.0f} articles/s: p50 {st['latency_p50_ms']:.0f} ms, "

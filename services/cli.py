@@ -145,9 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.set_defaults(func=_cmd_extract)
 
-    p = sub.add_parser(
-        "process", help="articles -> merged canonical incidents (JSON Lines), no server needed"
-    )
+    p = sub.add_parser("process", help="articles -> merged canonical incidents (JSON Lines), no server needed")
     p.add_argument("paths", nargs="+")
     p.set_defaults(func=_cmd_process)
 

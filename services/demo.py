@@ -51,10 +51,7 @@ def run_demo(settings: Settings, paths: Sequence[Path], out_dir: Path) -> int:
         written = write_outputs(out_dir, incidents, alerts)
         total_s = time.monotonic() - began
         print(f"\nwrote {', '.join(str(p) for p in written)}")
-        print(
-            f"timings: stack start {stack_s:.1f}s, first incident {first_incident_s:.1f}s, "
-            f"total {total_s:.1f}s"
-        )
+        print(f"timings: stack start {stack_s:.1f}s, first incident {first_incident_s:.1f}s, total {total_s:.1f}s")
     finally:
         stopped = stack.down(settings)
         print(f"stopped: {', '.join(stopped)}", flush=True)
@@ -81,13 +78,9 @@ def wait_for_pipeline(db: Any, article_ids: Sequence[str], began: float) -> floa
     last_line = ""
     while True:
         docs = list(
-            db[storage.ARTICLES].find(
-                {"_id": {"$in": list(article_ids)}}, {"n_records": 1, "alerted_records": 1}
-            )
+            db[storage.ARTICLES].find({"_id": {"$in": list(article_ids)}}, {"n_records": 1, "alerted_records": 1})
         )
-        done = sum(
-            1 for d in docs if "n_records" in d and len(d.get("alerted_records", [])) >= d["n_records"]
-        )
+        done = sum(1 for d in docs if "n_records" in d and len(d.get("alerted_records", [])) >= d["n_records"])
         if first_incident is None and db[storage.INCIDENTS].find_one({}, {"_id": 1}) is not None:
             first_incident = time.monotonic() - began
         line = f"  pipeline: {done}/{len(article_ids)} articles through alerting"
@@ -134,9 +127,7 @@ def print_alerts(alerts: Sequence[storage.Doc]) -> None:
         print(f"  [{doc.get('severity', '?'):<8}] {doc.get('rule', '?'):<18} {doc.get('title', '')}")
 
 
-def write_outputs(
-    out_dir: Path, incidents: Sequence[storage.Doc], alerts: Sequence[storage.Doc]
-) -> list[Path]:
+def write_outputs(out_dir: Path, incidents: Sequence[storage.Doc], alerts: Sequence[storage.Doc]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     features = []
     for doc in incidents:
@@ -157,8 +148,7 @@ def write_outputs(
     alerts_jsonl = out_dir / "alerts.jsonl"
     alerts_jsonl.write_text(
         "".join(
-            json.dumps(storage.strip_storage_fields(d, "deliveries", "delivered"), default=str) + "\n"
-            for d in alerts
+            json.dumps(storage.strip_storage_fields(d, "deliveries", "delivered"), default=str) + "\n" for d in alerts
         )
     )
     return [geojson, incidents_jsonl, alerts_jsonl]

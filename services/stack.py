@@ -50,9 +50,7 @@ def _healthy(url: str) -> bool:
         return int(response.status) == 200
 
 
-def start_service(
-    stage: str, state: StackState, settings: Settings, extra_env: dict[str, str] | None = None
-) -> None:
+def start_service(stage: str, state: StackState, settings: Settings, extra_env: dict[str, str] | None = None) -> None:
     port = free_port()
     log_path = settings.state_dir / "logs" / f"{stage}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

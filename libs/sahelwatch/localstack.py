@@ -224,9 +224,7 @@ class LocalServers:
     started: list[ServerProcess] = field(default_factory=list)
 
     @classmethod
-    def start(
-        cls, state_dir: Path, redis_url: str | None = None, mongo_url: str | None = None
-    ) -> LocalServers:
+    def start(cls, state_dir: Path, redis_url: str | None = None, mongo_url: str | None = None) -> LocalServers:
         started: list[ServerProcess] = []
         try:
             if redis_url is None:

@@ -77,9 +77,7 @@ def parse(model: type[BaseModel], body: bytes) -> BaseModel:
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
-        raise PermanentError(
-            f"{model.__name__} invalid: {exc.error_count()} error(s): {exc.errors()[:3]}"
-        ) from exc
+        raise PermanentError(f"{model.__name__} invalid: {exc.error_count()} error(s): {exc.errors()[:3]}") from exc
 
 
 class Publisher:
@@ -134,9 +132,9 @@ class ReliableStage:
             min_idle_time=self.settings.reclaim_idle_ms,
             polling_interval=max(self.settings.reclaim_idle_ms // 4, 100),
         )
-        self.broker.subscriber(
-            stream=fresh, ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{stage_title(self.stage)}"
-        )(on_message)
+        self.broker.subscriber(stream=fresh, ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{stage_title(self.stage)}")(
+            on_message
+        )
         self.broker.subscriber(
             stream=reclaim,
             ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -158,15 +156,11 @@ class ReliableStage:
             telemetry.FAILED.labels(stage=self.stage, reason="transient").inc()
             attempts = int(await self.redis.hincrby(self._attempts_key, message_id, 1))
             if attempts >= self.settings.max_attempts:
-                log.error(
-                    "giving up after %d attempts", attempts, extra={"stage": self.stage, "error": repr(exc)}
-                )
+                log.error("giving up after %d attempts", attempts, extra={"stage": self.stage, "error": repr(exc)})
                 await self.dead_letter(stream, message_id, body, repr(exc), attempts=attempts)
                 await self.redis.hdel(self._attempts_key, message_id)
                 return
-            log.warning(
-                "attempt %d failed, will retry", attempts, extra={"stage": self.stage, "error": repr(exc)}
-            )
+            log.warning("attempt %d failed, will retry", attempts, extra={"stage": self.stage, "error": repr(exc)})
             raise
         else:
             telemetry.PROCESSED.labels(stage=self.stage).inc()

@@ -106,9 +106,7 @@ class Runtime:
 
         @get(include_in_schema=False)
         async def metrics(scope: Any) -> AsgiResponse:
-            return AsgiResponse(
-                generate_latest(telemetry.REGISTRY), 200, {"content-type": CONTENT_TYPE_LATEST}
-            )
+            return AsgiResponse(generate_latest(telemetry.REGISTRY), 200, {"content-type": CONTENT_TYPE_LATEST})
 
         return AsgiFastStream(
             self.broker,

@@ -21,12 +21,8 @@ SERVICE_PORTS = {"ingest": 8000, "extraction": 8001, "geocoding": 8002, "alertin
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAHELWATCH_", extra="ignore")
 
-    redis_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("REDIS_URL", "SAHELWATCH_REDIS_URL")
-    )
-    mongo_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("MONGO_URL", "SAHELWATCH_MONGO_URL")
-    )
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "SAHELWATCH_REDIS_URL"))
+    mongo_url: str | None = Field(default=None, validation_alias=AliasChoices("MONGO_URL", "SAHELWATCH_MONGO_URL"))
     mongo_db: str = "sahelwatch"
     state_dir: Path = Field(default=Path(".sahelwatch"), description="Local stack data, logs and pids.")
 
@@ -40,10 +36,12 @@ class Settings(BaseSettings):
     stream_maxlen: int = Field(default=1_000_000, ge=1000, description="Approximate cap per stream.")
     max_article_bytes: int = Field(default=2_000_000, ge=1000)
 
-    gazetteer_path: Path | None = Field(
-        default=None, description="GeoNames dump(s); default: shared dev data."
-    )
+    gazetteer_path: Path | None = Field(default=None, description="GeoNames dump(s); default: shared dev data.")
     admin_polygons_path: Path | None = None
+    countries: list[str] = Field(
+        default_factory=lambda: ["ML", "BF", "NE"],
+        description="Countries watched (ISO codes): offline gazetteer scope without a GeoNames dump.",
+    )
     actors_path: Path | None = Field(default=None, description="Extra actor dictionary (YAML).")
     rules_path: Path | None = Field(default=None, description="Alert rules (YAML).")
     alertmanager_url: str | None = None

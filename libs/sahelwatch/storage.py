@@ -25,9 +25,7 @@ ALERTS = "alerts"
 
 
 def connect(url: str) -> AsyncMongoClient[Doc]:
-    return AsyncMongoClient(
-        url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard"
-    )
+    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=10_000, uuidRepresentation="standard")
 
 
 def to_doc(model: BaseModel, id_field: str) -> Doc:
@@ -53,10 +51,7 @@ async def insert_new(collection: AsyncCollection[Doc], docs: Sequence[Doc]) -> N
     """Insert documents that do not exist yet; existing ones are left untouched (first write wins)."""
     if not docs:
         return
-    ops = [
-        UpdateOne({"_id": doc["_id"]}, {"$setOnInsert": {**doc, "published": False}}, upsert=True)
-        for doc in docs
-    ]
+    ops = [UpdateOne({"_id": doc["_id"]}, {"$setOnInsert": {**doc, "published": False}}, upsert=True) for doc in docs]
     await collection.bulk_write(ops, ordered=False)
 
 

@@ -82,9 +82,7 @@ GEOCODE_LOOKUP_SECONDS = Histogram(
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
     registry=REGISTRY,
 )
-GAZETTEER_ENTRIES = Gauge(
-    "sahelwatch_gazetteer_entries", "Places loaded in the gazetteer.", registry=REGISTRY
-)
+GAZETTEER_ENTRIES = Gauge("sahelwatch_gazetteer_entries", "Places loaded in the gazetteer.", registry=REGISTRY)
 
 MERGES = Counter(
     "sahelwatch_incident_merges_total",

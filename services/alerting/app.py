@@ -65,7 +65,12 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         low, high = candidate_window(record)
         if low is not None and high is not None:
             narrowing.append(
-                {"$or": [{"event_date": {"$gte": low.isoformat(), "$lte": high.isoformat()}}, {"event_date": None}]}
+                {
+                    "$or": [
+                        {"event_date": {"$gte": low.isoformat(), "$lte": high.isoformat()}},
+                        {"event_date": None},
+                    ]
+                }
             )
         loc = record.location
         if loc is not None and loc.latitude is not None and loc.longitude is not None:
@@ -131,7 +136,8 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
                 await storage.mark_published(alerts, [alert.alert_id])
                 telemetry.ALERTS.labels(rule=alert.rule, severity=alert.severity).inc()
             await articles.update_one(
-                {"_id": record.article_id}, {"$addToSet": {"alerted_records": record.record_id}, "$max": {"alerted_at": utcnow()}}
+                {"_id": record.article_id},
+                {"$addToSet": {"alerted_records": record.record_id}, "$max": {"alerted_at": utcnow()}},
             )
         outbox.wake()
         telemetry.stage_latency(STAGE, record.stamps.get("ingested"))

@@ -222,9 +222,7 @@ def merge_all(records: Iterable[IncidentRecord], now: datetime) -> list[Canonica
     their first report.
     """
     floor = datetime.min.replace(tzinfo=UTC)
-    ordered = sorted(
-        records, key=lambda r: (_aware(r.published_at) if r.published_at else floor, r.record_id)
-    )
+    ordered = sorted(records, key=lambda r: (_aware(r.published_at) if r.published_at else floor, r.record_id))
     incidents: list[CanonicalIncident] = []
     index: dict[str, int] = {}
     for record in ordered:

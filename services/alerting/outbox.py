@@ -52,9 +52,7 @@ class AlertOutbox:
 
     def new_doc(self, alert: Alert) -> storage.Doc:
         doc = storage.to_doc(alert, "alert_id")
-        doc["deliveries"] = {
-            c.name: {"status": "pending", "attempts": 0, "next_at": None} for c in self.channels
-        }
+        doc["deliveries"] = {c.name: {"status": "pending", "attempts": 0, "next_at": None} for c in self.channels}
         doc["delivered"] = not self.channels
         return doc
 
@@ -94,9 +92,7 @@ class AlertOutbox:
                     continue
                 done += await self._attempt(channel, alert, state, now)
             delivered = all(s["status"] != "pending" for s in states.values())
-            await self.alerts.update_one(
-                {"_id": doc["_id"]}, {"$set": {"deliveries": states, "delivered": delivered}}
-            )
+            await self.alerts.update_one({"_id": doc["_id"]}, {"$set": {"deliveries": states, "delivered": delivered}})
         return done
 
     async def _attempt(self, channel: Channel, alert: Alert, state: dict[str, Any], now: datetime) -> int:

@@ -221,9 +221,7 @@ class RuleSet:
             if not rule.spec.enabled:
                 continue
             alert = (
-                self._windowed(rule, incident, recent)
-                if rule.spec.window
-                else self._single(rule, incident, previous)
+                self._windowed(rule, incident, recent) if rule.spec.window else self._single(rule, incident, previous)
             )
             if alert is not None:
                 alerts.append(alert)
@@ -259,9 +257,7 @@ class RuleSet:
         )
 
     @staticmethod
-    def _windowed(
-        rule: Rule, incident: CanonicalIncident, recent: Sequence[CanonicalIncident]
-    ) -> Alert | None:
+    def _windowed(rule: Rule, incident: CanonicalIncident, recent: Sequence[CanonicalIncident]) -> Alert | None:
         window = rule.spec.window
         region = incident.location.admin1 if incident.location else None
         if window is None or not region or rule.match(incident) is None:

@@ -81,9 +81,7 @@ class RuleSpec(_Strict):
     def _known_sub_events(cls, value: list[str]) -> list[str]:
         unknown = [v for v in value if v not in SUB_EVENT_TYPES]
         if unknown:
-            raise ValueError(
-                f"unknown sub-event type(s) {unknown}; expected ACLED names such as 'Suicide bomb'"
-            )
+            raise ValueError(f"unknown sub-event type(s) {unknown}; expected ACLED names such as 'Suicide bomb'")
         return value
 
     @field_validator("countries")

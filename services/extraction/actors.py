@@ -17,10 +17,20 @@ from typing import Any
 import yaml
 from sahelwatch.contracts import Actor, ActorType
 
-_GENERIC_STATE = frozenset({
-    "the army", "the military", "soldiers", "troops", "armed forces", "security forces", "gendarmes",
-    "gendarmerie", "police", "national guard",
-})
+_GENERIC_STATE = frozenset(
+    {
+        "the army",
+        "the military",
+        "soldiers",
+        "troops",
+        "armed forces",
+        "security forces",
+        "gendarmes",
+        "gendarmerie",
+        "police",
+        "national guard",
+    }
+)
 _BY_AGENT = re.compile(r"\b(?:by|par)\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$", re.IGNORECASE)
 
 
@@ -88,7 +98,7 @@ class ActorDictionary:
         return spans
 
     def _national(self, name: str, words: str, country: str | None) -> str:
-        """"soldiers" in a Niger story are Niger's forces, not Mali's (when the dictionary has them)."""
+        """ "soldiers" in a Niger story are Niger's forces, not Mali's (when the dictionary has them)."""
         if country is None or country == "Mali" or words.lower() not in _GENERIC_STATE:
             return name
         entry = self.entries.get(name)
@@ -101,8 +111,13 @@ class ActorDictionary:
         """Where actors are named in ``text`` (a place name inside "Katiba Macina" is not a place)."""
         return [ActorSpan(s, e, n) for s, e, n in self._spans(text)]
 
-    def find(self, text: str, trigger_at: int | None = None,
-             spans: list[ActorSpan] | None = None, country: str | None = None) -> list[Actor]:
+    def find(
+        self,
+        text: str,
+        trigger_at: int | None = None,
+        spans: list[ActorSpan] | None = None,
+        country: str | None = None,
+    ) -> list[Actor]:
         """Actors named in ``text``; side is guessed from word order around the trigger."""
         found = [(a.start, a.end, a.name) for a in spans] if spans is not None else self._spans(text)
         out: list[Actor] = []
@@ -120,8 +135,7 @@ class ActorDictionary:
                 side = "target"
             elif trigger_at is not None:
                 side = "perpetrator" if s < trigger_at else "target"
-            out.append(Actor(name=name, actor_type=entry.actor_type, side=side,
-                             mention=text[s:e]))
+            out.append(Actor(name=name, actor_type=entry.actor_type, side=side, mention=text[s:e]))
         return out
 
 
@@ -138,5 +152,4 @@ def _parse(data: Any, where: str) -> Iterable[ActorEntry]:
         aliases = item.get("aliases") or []
         if not isinstance(aliases, list):
             raise ValueError(f"{where}: actors[{i}].aliases must be a list")
-        yield ActorEntry(item["name"], types[str(t).lower()] if t is not None else None,
-                         tuple(str(a) for a in aliases))
+        yield ActorEntry(item["name"], types[str(t).lower()] if t is not None else None, tuple(str(a) for a in aliases))

@@ -14,35 +14,74 @@ from sahelwatch.contracts import Advisory
 _F = re.IGNORECASE
 
 _LEVELS: list[tuple[str, re.Pattern[str]]] = [
-    ("leave immediately", re.compile(
-        r"\b(?:leave|depart|quit|exit)\s+(?:the country|\w+)?\s*(?:immediately|now|as soon as possible|"
-        r"without delay)|"
-        r"(?:depart|leave)\s+immediately|quitter (?:le pays|le \w+) (?:immédiatement|sans délai)", _F)),
-    ("ordered departure", re.compile(
-        r"\bordered (?:the )?(?:departure|non-emergency|evacuation|all non-emergency)|ordered departure|"
-        r"ordered [\w -]{0,60}to leave|départ ordonné", _F)),
-    ("do not travel", re.compile(r"\bdo not travel|level 4|avoid all travel|"
-        r"advise[sd]? against (?:all )?travel|"
-                                 r"formellement déconseillé", _F)),
-    ("attack risk", re.compile(
-        r"\b(?:high|heightened|increased|elevated|imminent)\s+risks?\s+of\s+(?:\w+\s+){0,2}(?:attacks?|"
-        r"kidnappings?)|"
-        r"warn(?:s|ed|ing)?\s+(?:\w+\s+){0,4}of\s+(?:a\s+)?(?:high\s+|heightened\s+|possible\s+|imminent\s+)?"
-        r"(?:risk|threat)s?\s+of\s+(?:\w+\s+){0,2}attacks?|risques? (?:élevés? )?d'attentats?|"
-        r"security alert", _F)),
-    ("travel advisory", re.compile(r"\btravel (?:advisory|warning)|security alert|"
-        r"urged (?:its )?(?:citizens|nationals)"
-                                   r" to (?:leave|avoid)|conseils aux voyageurs", _F)),
+    (
+        "leave immediately",
+        re.compile(
+            r"\b(?:leave|depart|quit|exit)\s+(?:the country|\w+)?\s*(?:immediately|now|as soon as possible|"
+            r"without delay)|"
+            r"(?:depart|leave)\s+immediately|quitter (?:le pays|le \w+) (?:immédiatement|sans délai)",
+            _F,
+        ),
+    ),
+    (
+        "ordered departure",
+        re.compile(
+            r"\bordered (?:the )?(?:departure|non-emergency|evacuation|all non-emergency)|ordered departure|"
+            r"ordered [\w -]{0,60}to leave|départ ordonné",
+            _F,
+        ),
+    ),
+    (
+        "do not travel",
+        re.compile(
+            r"\bdo not travel|level 4|avoid all travel|"
+            r"advise[sd]? against (?:all )?travel|"
+            r"formellement déconseillé",
+            _F,
+        ),
+    ),
+    (
+        "attack risk",
+        re.compile(
+            r"\b(?:high|heightened|increased|elevated|imminent)\s+risks?\s+of\s+(?:\w+\s+){0,2}(?:attacks?|"
+            r"kidnappings?)|"
+            r"warn(?:s|ed|ing)?\s+(?:\w+\s+){0,4}of\s+(?:a\s+)?(?:high\s+|heightened\s+|possible\s+|imminent\s+)?"
+            r"(?:risk|threat)s?\s+of\s+(?:\w+\s+){0,2}attacks?|risques? (?:élevés? )?d'attentats?|"
+            r"security alert",
+            _F,
+        ),
+    ),
+    (
+        "travel advisory",
+        re.compile(
+            r"\btravel (?:advisory|warning)|security alert|"
+            r"urged (?:its )?(?:citizens|nationals)"
+            r" to (?:leave|avoid)|conseils aux voyageurs",
+            _F,
+        ),
+    ),
 ]
 _ISSUERS: list[tuple[str, re.Pattern[str]]] = [
     ("US Embassy", re.compile(r"\b(?:U\.?S\.?|United States|American) Embassy\b", _F)),
     ("US Department of State", re.compile(r"\bState Department|Department of State|the Department\b", _F)),
     ("US government", re.compile(r"\bUnited States|the US\b|\bU\.S\.", _F)),
     ("UK FCDO", re.compile(r"\bForeign(?:,| and) Commonwealth|FCDO|British (?:government|embassy)", _F)),
-    ("French Ministry of Foreign Affairs", re.compile(r"\bQuai d'Orsay|French (?:embassy|foreign ministry)|"
-                                                      r"ambassade de France|France Diplomatie", _F)),
-    ("Malian military", re.compile(r"\b(?:Malian|Mali's) (?:military|army)|military headquarters|état-major|"
-                                   r"chief of staff", _F)),
+    (
+        "French Ministry of Foreign Affairs",
+        re.compile(
+            r"\bQuai d'Orsay|French (?:embassy|foreign ministry)|"
+            r"ambassade de France|France Diplomatie",
+            _F,
+        ),
+    ),
+    (
+        "Malian military",
+        re.compile(
+            r"\b(?:Malian|Mali's) (?:military|army)|military headquarters|état-major|"
+            r"chief of staff",
+            _F,
+        ),
+    ),
     ("Embassy", re.compile(r"\bembass(?:y|ies)|ambassade\b", _F)),
 ]
 

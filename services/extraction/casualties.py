@@ -19,29 +19,37 @@ Kind = Literal["killed", "injured", "abducted"]
 Party = Literal["state", "civilian", "militant", "other"]
 
 _F = re.IGNORECASE
-_Q = (r"(?:at least|more than|over|nearly|almost|about|around|some|as many as|up to|approximately|roughly|"
-      r"close to|an estimated|a total of|upwards of|au moins|plus de|près de|environ|quelque)")
-_HIGH_SEP = (r"(?:\s*,?\s*(?:possibly|perhaps|maybe|or even|if not|and possibly|and perhaps|to|or|-|"
-             r"–)\s*(?:as many as\s+)?)")
-COUNT = (rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}|(?:{_Q}\s+)?{NUMBER}(?:{_HIGH_SEP}{NUMBER}(?![\w-]))?)")
+_Q = (
+    r"(?:at least|more than|over|nearly|almost|about|around|some|as many as|up to|approximately|roughly|"
+    r"close to|an estimated|a total of|upwards of|au moins|plus de|près de|environ|quelque)"
+)
+_HIGH_SEP = (
+    r"(?:\s*,?\s*(?:possibly|perhaps|maybe|or even|if not|and possibly|and perhaps|to|or|-|"
+    r"–)\s*(?:as many as\s+)?)"
+)
+COUNT = rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}|(?:{_Q}\s+)?{NUMBER}(?:{_HIGH_SEP}{NUMBER}(?![\w-]))?)"
 _COUNT_RE = re.compile(COUNT, _F)
 _NUM_RE = re.compile(NUMBER, _F)
 _Q_RE = re.compile(rf"^(?:between|{_Q})\b", _F)
 
 _VERBS: dict[Kind, str] = {
-    "killed": (r"killed|dead|died|slain|massacred|executed|murdered|neutrali[sz]ed|perished|lost their lives|"
-               r"shot dead|beheaded|assassinated|burnt to death|burned to death|tu[ée]e?s?|morts?|"
-               r"assassin[ée]e?s?|"
-               r"exécutée?s?|neutralisée?s?"),
+    "killed": (
+        r"killed|dead|died|slain|massacred|executed|murdered|neutrali[sz]ed|perished|lost their lives|"
+        r"shot dead|beheaded|assassinated|burnt to death|burned to death|tu[ée]e?s?|morts?|"
+        r"assassin[ée]e?s?|"
+        r"exécutée?s?|neutralisée?s?"
+    ),
     "injured": r"wounded|injured|hurt|bless[ée]e?s?",
     "abducted": r"kidnapped|abducted|taken hostage|taken captive|enlev[ée]e?s?|kidnapp[ée]e?s?|pris en otage",
 }
 _ACTIVE: dict[Kind, str] = {
-    "killed": (r"killed|killing|kills|kill|shot dead|gunned down|massacred|massacring|executed|executing|"
-    r"neutrali[sz]ed|"
-    r"neutrali[sz]ing|"
-               r"slaughtered|murdered|claimed the lives of|claiming the lives of|the deaths of|the death of|"
-               r"taking the lives of|tuant|ont tué|a tué|ont neutralisé|a neutralisé"),
+    "killed": (
+        r"killed|killing|kills|kill|shot dead|gunned down|massacred|massacring|executed|executing|"
+        r"neutrali[sz]ed|"
+        r"neutrali[sz]ing|"
+        r"slaughtered|murdered|claimed the lives of|claiming the lives of|the deaths of|the death of|"
+        r"taking the lives of|tuant|ont tué|a tué|ont neutralisé|a neutralisé"
+    ),
     "injured": r"wounding|injuring|wounded|injured|blessant|ont blessé",
     "abducted": r"kidnapped|abducted|kidnapping|abducting|enlevant|ont enlevé|took hostage|seized",
 }
@@ -50,71 +58,115 @@ _RESULT: dict[Kind, str] = {
     "injured": r"wounded|injured|blessés|injuries",
     "abducted": r"missing-never",  # "left N missing" is not an abduction
 }
-_STOP = (r"(?:km|kilomet\w*|miles?|years?|hours?|days?|months?|weeks?|minutes?|percent|vehicles?|trucks?|"
-         r"motor\w*|bikes?|head|cattle|tons?|tonnes?|times|attacks?|villages?|localities|and|or|were|was|"
-         r"had|have|"
-         r"has|been|are|in|on|at|during|after|when|while|by|the|who|which|that|than|of|after)\b")
+_STOP = (
+    r"(?:km|kilomet\w*|miles?|years?|hours?|days?|months?|weeks?|minutes?|percent|vehicles?|trucks?|"
+    r"motor\w*|bikes?|head|cattle|tons?|tonnes?|times|attacks?|villages?|localities|and|or|were|was|"
+    r"had|have|"
+    r"has|been|are|in|on|at|during|after|when|while|by|the|who|which|that|than|of|after)\b"
+)
 _WORD = rf"(?!{_STOP})[\"“”]?[A-Za-zÀ-ÿ'’-]+[\"“”]?"
-_AUX = (r"(?:(?:were|was|have been|had been|has been|are|is|being|got|reportedly|allegedly|been|also|all|"
-        r"later|ont été|a été|sont|were later)\s+)")
-_CONT = (rf"(?:(?:\s*,\s*|\s+)(?:and|as well as|plus|et|,\s*including|"
-         rf"including)\s+{COUNT}(?:\s+{_WORD}){{0,3}})")
+_AUX = (
+    r"(?:(?:were|was|have been|had been|has been|are|is|being|got|reportedly|allegedly|been|also|all|"
+    r"later|ont été|a été|sont|were later)\s+)"
+)
+_CONT = (
+    rf"(?:(?:\s*,\s*|\s+)(?:and|as well as|plus|et|,\s*including|"
+    rf"including)\s+{COUNT}(?:\s+{_WORD}){{0,3}})"
+)
 
 _PASSIVE: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+(?:from\s+|of\s+(?:the\s+)?)?{_WORD}){{0,5}}?)"
-                  rf"(?:\s*,\s*(?:including|among them|"
-                  rf"among whom)[^,;]{{1,60}},)?\s+{_AUX}{{0,3}}(?:{v})\b", _F)
+    k: re.compile(
+        rf"\b(?P<c>{COUNT})(?P<n>(?:\s+(?:from\s+|of\s+(?:the\s+)?)?{_WORD}){{0,5}}?)"
+        rf"(?:\s*,\s*(?:including|among them|"
+        rf"among whom)[^,;]{{1,60}},)?\s+{_AUX}{{0,3}}(?:{v})\b",
+        _F,
+    )
     for k, v in _VERBS.items()
 }
 _PASSIVE_PAIR: dict[Kind, re.Pattern[str]] = {  # "2 gendarmes and a civilian were killed"
-    k: re.compile(rf"\b(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{1,3}}?)\s*(?:,|and|as well as)\s+(?P<c2>{COUNT}|"
+    k: re.compile(
+        rf"\b(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{1,3}}?)\s*(?:,|and|as well as)\s+(?P<c2>{COUNT}|"
         rf"an?)"
-                  rf"(?P<n2>(?:\s+{_WORD}){{1,3}}?)\s+{_AUX}{{0,3}}(?:{v})\b", _F)
+        rf"(?P<n2>(?:\s+{_WORD}){{1,3}}?)\s+{_AUX}{{0,3}}(?:{v})\b",
+        _F,
+    )
     for k, v in _VERBS.items()
 }
 _ACTIVE_RE: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?:{v})\s+(?:(?:the|some|"
-        rf"a total of)\s+)?(?P<c>{COUNT})(?P<n>(?:\s+(?:of\s+)?{_WORD}){{0,4}})(?P<cont>{_CONT}*)", _F)
+    k: re.compile(
+        rf"\b(?:{v})\s+(?:(?:the|some|"
+        rf"a total of)\s+)?(?P<c>{COUNT})(?P<n>(?:\s+(?:of\s+)?{_WORD}){{0,4}})(?P<cont>{_CONT}*)",
+        _F,
+    )
     for k, v in _ACTIVE.items()
 }
 _LEFT: dict[Kind, re.Pattern[str]] = {
-    k: re.compile(rf"\b(?:left|leaving|faisant|causing|"
-        rf"with)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,3}}?)\s+(?:{v})\b", _F)
+    k: re.compile(
+        rf"\b(?:left|leaving|faisant|causing|"
+        rf"with)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,3}}?)\s+(?:{v})\b",
+        _F,
+    )
     for k, v in _RESULT.items()
 }
 _TOLL = re.compile(
     rf"\b(?:death toll|toll|bilan)\s+(?:(?:has|had|have)\s+)?(?:of|rose to|risen to|climbed to|increased to|"
-    rf"jumped to|reached|stands at|now stands at|to|at|de|is|was)\s+(?P<c>{COUNT})", _F)
-_LOSING = re.compile(rf"\b(?:losing|lost)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,2}}?\s+"
-                     r"(?:soldiers|troops|men|fighters|members|personnel|lives|of (?:its|their) \w+))", _F)
-_POSSIBLY = re.compile(rf"(?:,\s*|\s+)(?:possibly|perhaps|maybe|or even|if not|and possibly|others say)\s+"
-                       rf"(?:as many as\s+)?(?P<c>{NUMBER})", _F)
+    rf"jumped to|reached|stands at|now stands at|to|at|de|is|was)\s+(?P<c>{COUNT})",
+    _F,
+)
+_LOSING = re.compile(
+    rf"\b(?:losing|lost)\s+(?P<c>{COUNT})(?P<n>(?:\s+{_WORD}){{0,2}}?\s+"
+    r"(?:soldiers|troops|men|fighters|members|personnel|lives|of (?:its|their) \w+))",
+    _F,
+)
+_POSSIBLY = re.compile(
+    rf"(?:,\s*|\s+)(?:possibly|perhaps|maybe|or even|if not|and possibly|others say)\s+"
+    rf"(?:as many as\s+)?(?P<c>{NUMBER})",
+    _F,
+)
 _INCLUDING = re.compile(r"(?:including|among them|among whom|of whom|dont|parmi eux)\s*$", _F)
-_EARLIER = re.compile(r"\b(?:earlier (?:said|reported|put)|initially|initial (?:toll|report)|previous toll|"
-                      r"first reported|had earlier)\b", _F)
-_REVISED = re.compile(r"\b(?:(?:toll|number of (?:dead|deaths|victims)) (?:has |had )?(?:rose|risen|"
+_EARLIER = re.compile(
+    r"\b(?:earlier (?:said|reported|put)|initially|initial (?:toll|report)|previous toll|"
+    r"first reported|had earlier)\b",
+    _F,
+)
+_REVISED = re.compile(
+    r"\b(?:(?:toll|number of (?:dead|deaths|victims)) (?:has |had )?(?:rose|risen|"
     r"climbed|increased|"
-                      r"jumped|reached)|revised (?:the )?(?:death )?toll|new (?:death )?toll|now stands at|"
-                      r"bilan (?:s'est )?(?:alourdi|passé))\b", _F)
-_ZERO = re.compile(r"\b(?:no (?:one|casualties|deaths|fatalities|victims) (?:was|were|have been|has been)? ?"
-                   r"(?:killed|reported|recorded)|nobody was killed|without (?:causing )?casualties|"
-                   r"no casualties)\b", _F)
+    r"jumped|reached)|revised (?:the )?(?:death )?toll|new (?:death )?toll|now stands at|"
+    r"bilan (?:s'est )?(?:alourdi|passé))\b",
+    _F,
+)
+_ZERO = re.compile(
+    r"\b(?:no (?:one|casualties|deaths|fatalities|victims) (?:was|were|have been|has been)? ?"
+    r"(?:killed|reported|recorded)|nobody was killed|without (?:causing )?casualties|"
+    r"no casualties)\b",
+    _F,
+)
 
 _PARTY_WORDS: dict[Party, re.Pattern[str]] = {
-    "state": re.compile(r"\b(?:soldiers?|troops?|servicemen|gendarmes?|police\w*|officers?|peacekeepers?|"
-    r"helmets|"
-                        r"military|army|guards?|personnel|wagner|mercenar\w+|fama|militaires|soldats|"
-                        r"policiers)\b", _F),
-    "militant": re.compile(r"\b(?:militants?|jihadis\w*|terrorists?|assailants?|attackers?|insurgents?|"
-    r"rebels?|"
-                           r"fighters?|gunmen|extremists?|islamists?|bandits?|combatants?|assaillants|"
-                           r"terroristes|"
-                           r"djihadistes|jihadistes|suspects?|elements?)\b", _F),
-    "civilian": re.compile(r"\b(?:civilians?|people|villagers?|residents?|children|women|men|traders?|"
-    r"worshippers?|"
-                           r"passengers?|farmers?|herders?|persons?|workers?|students?|teachers?|nationals?|"
-                           r"civils|personnes|villageois|chiefs?|drivers?|hunters?|fishermen|imams?|"
-                           r"mayor)\b", _F),
+    "state": re.compile(
+        r"\b(?:soldiers?|troops?|servicemen|gendarmes?|police\w*|officers?|peacekeepers?|"
+        r"helmets|"
+        r"military|army|guards?|personnel|wagner|mercenar\w+|fama|militaires|soldats|"
+        r"policiers)\b",
+        _F,
+    ),
+    "militant": re.compile(
+        r"\b(?:militants?|jihadis\w*|terrorists?|assailants?|attackers?|insurgents?|"
+        r"rebels?|"
+        r"fighters?|gunmen|extremists?|islamists?|bandits?|combatants?|assaillants|"
+        r"terroristes|"
+        r"djihadistes|jihadistes|suspects?|elements?)\b",
+        _F,
+    ),
+    "civilian": re.compile(
+        r"\b(?:civilians?|people|villagers?|residents?|children|women|men|traders?|"
+        r"worshippers?|"
+        r"passengers?|farmers?|herders?|persons?|workers?|students?|teachers?|nationals?|"
+        r"civils|personnes|villageois|chiefs?|drivers?|hunters?|fishermen|imams?|"
+        r"mayor)\b",
+        _F,
+    ),
 }
 
 
@@ -161,15 +213,21 @@ def _party(noun: str) -> Party:
     return "civilian" if CIVILIAN_WORDS.search(noun) else "other"
 
 
-_ANY = re.compile(r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|perish|lives|behead|assassin|"
+_ANY = re.compile(
+    r"kill|dead|die|death|slain|massacr|execut|murder|neutrali|perish|lives|behead|assassin|"
     r"wound|"
-                  r"injur|hurt|kidnap|abduct|hostage|captive|toll|bilan|tu[ée]|mort|bless|enlev|otage|"
-                  r"losing|lost|"
-                  r"bodies|fatalit|casualt", _F)
+    r"injur|hurt|kidnap|abduct|hostage|captive|toll|bilan|tu[ée]|mort|bless|enlev|otage|"
+    r"losing|lost|"
+    r"bodies|fatalit|casualt",
+    _F,
+)
 _KIND_HINT: dict[Kind, re.Pattern[str]] = {
-    "killed": re.compile(r"kill|dead|die|death|slain|massacr|execut|exécut|murder|neutrali|perish|lives|"
-    r"behead|"
-                         r"assassin|shot|gunned|burn|tu[ée]|mort|fatalit|bodies|toll|bilan|losing|lost", _F),
+    "killed": re.compile(
+        r"kill|dead|die|death|slain|massacr|execut|exécut|murder|neutrali|perish|lives|"
+        r"behead|"
+        r"assassin|shot|gunned|burn|tu[ée]|mort|fatalit|bodies|toll|bilan|losing|lost",
+        _F,
+    ),
     "injured": re.compile(r"wound|injur|hurt|bless", _F),
     "abducted": re.compile(r"kidnap|abduct|hostage|captive|enlev|otage|seized", _F),
 }
@@ -206,7 +264,7 @@ def find_counts(text: str) -> list[Count]:
                 parsed = _parse_count(c.group())
                 if parsed is None:
                     continue
-                rest = (m["cont"] or "")[c.end(): c.end() + 40]
+                rest = (m["cont"] or "")[c.end() : c.end() + 40]
                 sub = _INCLUDING.search(text, max(0, off - 20), off) is not None
                 found[off] = Count(kind, parsed[0], parsed[1], parsed[2], _party(rest), off, sub)
         for m in _PASSIVE_PAIR[kind].finditer(text):

@@ -34,8 +34,15 @@ for _i, _names in enumerate(
 
 _WEEKDAYS: dict[str, int] = {}
 for _i, _names in enumerate(
-    ["monday lundi", "tuesday mardi", "wednesday mercredi", "thursday jeudi", "friday vendredi",
-     "saturday samedi", "sunday dimanche"]
+    [
+        "monday lundi",
+        "tuesday mardi",
+        "wednesday mercredi",
+        "thursday jeudi",
+        "friday vendredi",
+        "saturday samedi",
+        "sunday dimanche",
+    ]
 ):
     for _n in _names.split():
         _WEEKDAYS[_n] = _i
@@ -44,10 +51,16 @@ _M = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _W = "(?P<wd>" + "|".join(_WEEKDAYS) + ")"
 _F = re.IGNORECASE
 
-_MDY = re.compile(rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilo|mile|"
-    rf"%))(?:,?\s+(?P<year>(?:19|20)\d\d))?", _F)
-_DMY = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?\s+(?:of\s+)?{_M}(?:,?\s+(?P<year>(?:19|"
-    rf"20)\d\d))?\b", _F)
+_MDY = re.compile(
+    rf"\b{_M}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilo|mile|"
+    rf"%))(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+    _F,
+)
+_DMY = re.compile(
+    rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?\s+(?:of\s+)?{_M}(?:,?\s+(?P<year>(?:19|"
+    rf"20)\d\d))?\b",
+    _F,
+)
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _WEEKDAY = re.compile(rf"\b(?:(?P<mod>last|this|past|early|late|dernier)\s+)?{_W}(?:'s)?\b", _F)
 _PART = re.compile(
@@ -63,18 +76,39 @@ _REL = re.compile(
     _F,
 )
 _SAY = r"(?:said|says|announced|reported|stated|told|confirmed|added|claimed|wrote|declared|indicated)"
-_SAID_BEFORE = re.compile(rf"(?:\b{_SAY}\s+(?:(?:on|late|early)\s+)*|\b(?:by|as of|"
-    rf"until)\s+(?:late\s+)?)$", _F)
+_SAID_BEFORE = re.compile(
+    rf"(?:\b{_SAY}\s+(?:(?:on|late|early)\s+)*|\b(?:by|as of|"
+    rf"until)\s+(?:late\s+)?)$",
+    _F,
+)
 _SAID_AFTER = re.compile(rf"^(?:\s+(?:evening|morning|night|afternoon))?(?:,)?\s+(?:that\s+)?{_SAY}\b", _F)
 _YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 
 _REL_OFFSETS: dict[str, tuple[int, int]] = {  # phrase -> (days back, precision)
-    "yesterday": (1, 1), "hier": (1, 1), "today": (0, 1), "aujourd'hui": (0, 1), "this morning": (0, 1),
-    "this afternoon": (0, 1), "tonight": (0, 1), "last night": (1, 1), "overnight": (1, 1),
-    "cette nuit": (1, 1), "la nuit dernière": (1, 1), "earlier this week": (2, 2), "this week": (0, 2),
-    "last week": (7, 2), "la semaine dernière": (7, 2), "cette semaine": (0, 2), "last weekend": (6, 2),
-    "over the weekend": (1, 2), "this weekend": (1, 2), "earlier this month": (7, 3), "this month": (0, 3),
-    "last month": (30, 3), "le mois dernier": (30, 3), "ce mois": (0, 3),
+    "yesterday": (1, 1),
+    "hier": (1, 1),
+    "today": (0, 1),
+    "aujourd'hui": (0, 1),
+    "this morning": (0, 1),
+    "this afternoon": (0, 1),
+    "tonight": (0, 1),
+    "last night": (1, 1),
+    "overnight": (1, 1),
+    "cette nuit": (1, 1),
+    "la nuit dernière": (1, 1),
+    "earlier this week": (2, 2),
+    "this week": (0, 2),
+    "last week": (7, 2),
+    "la semaine dernière": (7, 2),
+    "cette semaine": (0, 2),
+    "last weekend": (6, 2),
+    "over the weekend": (1, 2),
+    "this weekend": (1, 2),
+    "earlier this month": (7, 3),
+    "this month": (0, 3),
+    "last month": (30, 3),
+    "le mois dernier": (30, 3),
+    "ce mois": (0, 3),
 }
 
 
@@ -140,8 +174,13 @@ def find_dates(text: str, pub: date | None) -> list[DateHit]:
     for m in _PART.finditer(text):
         part = m["part"].lower()
         month = _MONTHS[m["month"].lower().rstrip(".")]
-        day = 25 if part in ("late", "the end of", "fin") else 5 if part in (
-            "early", "the beginning of", "the start of", "début") else 15
+        day = (
+            25
+            if part in ("late", "the end of", "fin")
+            else 5
+            if part in ("early", "the beginning of", "the start of", "début")
+            else 15
+        )
         d, explicit = _with_year(month, day, m["year"], pub)
         if d is not None and part == "last" and not explicit and pub is not None and month >= pub.month:
             d = _safe_date(pub.year - 1, month, day)
@@ -149,7 +188,7 @@ def find_dates(text: str, pub: date | None) -> list[DateHit]:
             add(DateHit(d, 3, m.start(), m.end(), m.group(), explicit, rank=3))
     out = []
     for h in hits:
-        before, after = text[max(0, h.start - 25):h.start], text[h.end:h.end + 25]
+        before, after = text[max(0, h.start - 25) : h.start], text[h.end : h.end + 25]
         if _SAID_BEFORE.search(before) or _SAID_AFTER.match(after):
             h = DateHit(h.value, h.precision, h.start, h.end, h.text, h.explicit_year, h.rank, True)
         out.append(h)

@@ -22,15 +22,17 @@ from services.extraction.mentions import Mention
 from services.extraction.victims import victim_side
 
 _ORDER = {sub: i for i, (sub, _, _) in enumerate(_RULES)}
-_REMOTE = frozenset({"Remote explosive/landmine/IED", "Air/drone strike", "Shelling/artillery/missile "
-    "attack"})
+_REMOTE = frozenset({"Remote explosive/landmine/IED", "Air/drone strike", "Shelling/artillery/missile attack"})
 _COMPLEX = re.compile(
     r"\b(?:followed by|ensued by|ambush\w*|complex attack|initiated (?:by|with)|"
-    r"exchange of fire|small arms|gunfight|ground (?:forces|troops|operation)|commandos)\b", re.IGNORECASE)
+    r"exchange of fire|small arms|gunfight|ground (?:forces|troops|operation)|commandos)\b",
+    re.IGNORECASE,
+)
 _PERSON_VIOLENCE = re.compile(
     r"\b(?:opened fire|fired (?:on|at)|shot|assault\w*|wound\w*|injur\w*|killed|killing|beat(?:en)?|"
     r"attacked)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _RAID = re.compile(r"\b(?:raid(?:s|ed)?|military operation|operation against|assault on)\b", re.IGNORECASE)
 _CAPTURE_ABUSE = frozenset({"Abduction/forced disappearance", "Arrests"})
 
@@ -39,8 +41,10 @@ def decide(g: Group) -> tuple[str, EventType, Mention]:
     """(sub-event type, event type, the sentence that decided it)."""
     violent = any(m.casualties.killed for m in g.mentions) or any(
         h.event_type != "Strategic developments" and h.sub_event_type != "*attack" and h.strength >= 0.8
-        for m in g.mentions for h in m.hits
-        if m.top is None or m.top.sub_event_type != "Disrupted weapons use")
+        for m in g.mentions
+        for h in m.hits
+        if m.top is None or m.top.sub_event_type != "Disrupted weapons use"
+    )
     best: tuple[int, Mention] | None = None
     for m in g.mentions:
         for h in m.hits:
@@ -53,10 +57,12 @@ def decide(g: Group) -> tuple[str, EventType, Mention]:
                 best = (rank, m)
     if best is not None:
         return _refine(_RULES[best[0]][0], best[1], g)
-    weak = [(_ORDER[h.sub_event_type], m)
-            for m in g.mentions for h in m.hits if h.sub_event_type != "*attack"]
-    if weak and not any(x.casualties.killed for x in g.mentions) and not any(
-            _PERSON_VIOLENCE.search(x.sentence.text) for x in g.mentions):
+    weak = [(_ORDER[h.sub_event_type], m) for m in g.mentions for h in m.hits if h.sub_event_type != "*attack"]
+    if (
+        weak
+        and not any(x.casualties.killed for x in g.mentions)
+        and not any(_PERSON_VIOLENCE.search(x.sentence.text) for x in g.mentions)
+    ):
         rank, m = min(weak, key=lambda x: x[0])
         sub = _RULES[rank][0]
         return sub, SUB_EVENT_TYPES[sub], m

@@ -34,106 +34,201 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 # (sub-event type, trigger, strength); order is priority when several fire in one sentence
 _RULES: list[tuple[str, re.Pattern[str], float]] = [
-    ("Disrupted weapons use", _rx(
-        r"(?:defused|defusing|dismantled|deactivated|neutrali[sz]ed|destroyed|found|discovered|"
-        r"seized)\s+(?:\w+\s+){0,3}"
-        r"(?:ieds?|improvised explosive devices?|explosive devices?|mines?|landmines?|bombs?|explosives?|"
-        r"weapons caches?|"
-        r"arms caches?)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|"
-        r"bomb|suicide|"
-        r"kamikaze)[\w -]*|(?:car bomb|bomb|suicide|kamikaze)[\w -]{0,20}(?:was|were) (?:thwarted|foiled|"
-        r"defused|prevented)|"
-        r"désamorcé\w*|déjoué\w*|attentat déjoué"), 1.0),
-    ("Suicide bomb", _rx(
-        r"suicide[- ](?:bomb\w*|attack\w*|car|vehicle|truck|motorbike|vest)|suicide bomber|kamikaze\w*|"
-        r"vbieds?|"
-        r"vehicle[- ]borne|(?:car|vehicle|truck)[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|"
-        r"truck)|attentat[- ]suicide|"
-        r"véhicule piégé"), 1.0),
-    ("Air/drone strike", _rx(
-        r"(?:killed|hit|struck|targeted|bombed) by (?:\w+ )?(?:drones?|aircraft|helicopters?|jets?|"
-        r"warplanes?)|"
-        r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|"
-        r"air raids?|"
-        r"(?:helicopter|aircraft|jets?|drones?|planes?) (?:\w+ )?(?:struck|fired|bombed|strafed|targeted|"
-        r"attacked)|"
-        r"bombed by|frappes? (?:aérienne|de drone)s?|(?:the|a) strikes? (?:on|killed|hit|targeted)"), 1.0),
-    ("Remote explosive/landmine/IED", _rx(
-        r"ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|(?:hit|struck|ran over|"
-        r"triggered|detonated) "
-        r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|"
-        r"truck|bus|car) "
-        r"(?:hit|struck|ran over) (?:a|an) |exploded|explosions?|detonations?|blasts?|engins? explosifs?|"
-        r"mines? artisanales?|"
-        r"a sauté sur"), 0.95),
+    (
+        "Disrupted weapons use",
+        _rx(
+            r"(?:defused|defusing|dismantled|deactivated|neutrali[sz]ed|destroyed|found|discovered|"
+            r"seized)\s+(?:\w+\s+){0,3}"
+            r"(?:ieds?|improvised explosive devices?|explosive devices?|mines?|landmines?|bombs?|explosives?|"
+            r"weapons caches?|"
+            r"arms caches?)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|"
+            r"bomb|suicide|"
+            r"kamikaze)[\w -]*|(?:car bomb|bomb|suicide|kamikaze)[\w -]{0,20}(?:was|were) (?:thwarted|foiled|"
+            r"defused|prevented)|"
+            r"désamorcé\w*|déjoué\w*|attentat déjoué"
+        ),
+        1.0,
+    ),
+    (
+        "Suicide bomb",
+        _rx(
+            r"suicide[- ](?:bomb\w*|attack\w*|car|vehicle|truck|motorbike|vest)|suicide bomber|kamikaze\w*|"
+            r"vbieds?|"
+            r"vehicle[- ]borne|(?:car|vehicle|truck)[- ]bombs?|car[- ]bombing|booby[- ]trapped (?:car|vehicle|"
+            r"truck)|attentat[- ]suicide|"
+            r"véhicule piégé"
+        ),
+        1.0,
+    ),
+    (
+        "Air/drone strike",
+        _rx(
+            r"(?:killed|hit|struck|targeted|bombed) by (?:\w+ )?(?:drones?|aircraft|helicopters?|jets?|"
+            r"warplanes?)|"
+            r"drone strikes?|drone attacks?|air ?strikes?|aerial (?:strikes?|bombardment|bombing|attack)|"
+            r"air raids?|"
+            r"(?:helicopter|aircraft|jets?|drones?|planes?) (?:\w+ )?(?:struck|fired|bombed|strafed|targeted|"
+            r"attacked)|"
+            r"bombed by|frappes? (?:aérienne|de drone)s?|(?:the|a) strikes? (?:on|killed|hit|targeted)"
+        ),
+        1.0,
+    ),
+    (
+        "Remote explosive/landmine/IED",
+        _rx(
+            r"ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|(?:hit|struck|ran over|"
+            r"triggered|detonated) "
+            r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|"
+            r"truck|bus|car) "
+            r"(?:hit|struck|ran over) (?:a|an) |exploded|explosions?|detonations?|blasts?|engins? explosifs?|"
+            r"mines? artisanales?|"
+            r"a sauté sur"
+        ),
+        0.95,
+    ),
     ("Grenade", _rx(r"grenades?"), 0.95),
-    ("Shelling/artillery/missile attack", _rx(
-        r"shell(?:ing|ed|s)|mortars?|rockets?|artillery|missiles?|obus|tirs? de mortiers?|roquettes?"), 0.9),
-    ("Abduction/forced disappearance", _rx(
-        r"kidnapp\w*|abduct\w*|taken hostage|took (?:\w+ ){0,3}hostage|hostage[- ]taking|"
-        r"forced disappearance|"
-        r"enlev\w+|enlèvement|rapt|pris en otage"), 0.95),
+    (
+        "Shelling/artillery/missile attack",
+        _rx(r"shell(?:ing|ed|s)|mortars?|rockets?|artillery|missiles?|obus|tirs? de mortiers?|roquettes?"),
+        0.9,
+    ),
+    (
+        "Abduction/forced disappearance",
+        _rx(
+            r"kidnapp\w*|abduct\w*|taken hostage|took (?:\w+ ){0,3}hostage|hostage[- ]taking|"
+            r"forced disappearance|"
+            r"enlev\w+|enlèvement|rapt|pris en otage"
+        ),
+        0.95,
+    ),
     ("Sexual violence", _rx(r"raped|rapes?|sexual violence|sexual assault|viols?|violées?"), 0.9),
-    ("Arrests", _rx(
-        r"arrested|arrests?|detained|apprehended|rounded up|taken into custody|interpell\w+|arrêtée?s?|"
-        r"arrestations?"), 0.85),
-    ("Government regains territory", _rx(
-        r"(?:army|troops|forces|soldiers|fama|military)\s+(?:\w+\s+){0,3}(?:retook|recaptured|"
-        r"regained control|"
-        r"took back|reclaimed|liberated)|reprise? (?:le contrôle|de)"), 0.9),
-    ("Non-state actor overtakes territory", _rx(
-        r"(?:militants?|jihadists?|rebels?|insurgents?|fighters|jnim|cma|fla|csp\w*|islamists?|"
-        r"armed groups?)\s+"
-        r"(?:\w+\s+){0,3}(?:seized|captured|took control|overran|taken control|"
-        r"took over)\s+(?:of\s+)?(?:the\s+)?"
-        r"(?:town|city|village|camp|base|locality|control|[A-Z]\w+)"), 0.9),
-    ("Non-violent transfer of territory", _rx(
-        r"(?:took|taken|taking|takes) possession of|handed over|handover|withdr[ae]w\w* from|(?:its|"
-        r"their) withdrawal from|"
-        r"departure from|"
-        r"left (?:the|its) (?:camp|base)|retrocession|rétrocession|leaves base"), 0.7),
-    ("Headquarters or base established", _rx(r"(?:set up|established|opened|installed) (?:a |its |"
-        r"their )?(?:new )?(?:base|camp|headquarters|outpost)"), 0.8),
-    ("Agreement", _rx(
-        r"(?:signed|reached|concluded|agreed (?:on|to)) (?:a |an |the )?(?:\w+ )?(?:agreement|accord|deal|"
-        r"ceasefire|"
-        r"cease-fire|truce)|intercommunal dialogue|reconciliation (?:meeting|forum)"), 0.6),
+    (
+        "Arrests",
+        _rx(
+            r"arrested|arrests?|detained|apprehended|rounded up|taken into custody|interpell\w+|arrêtée?s?|"
+            r"arrestations?"
+        ),
+        0.85,
+    ),
+    (
+        "Government regains territory",
+        _rx(
+            r"(?:army|troops|forces|soldiers|fama|military)\s+(?:\w+\s+){0,3}(?:retook|recaptured|"
+            r"regained control|"
+            r"took back|reclaimed|liberated)|reprise? (?:le contrôle|de)"
+        ),
+        0.9,
+    ),
+    (
+        "Non-state actor overtakes territory",
+        _rx(
+            r"(?:militants?|jihadists?|rebels?|insurgents?|fighters|jnim|cma|fla|csp\w*|islamists?|"
+            r"armed groups?)\s+"
+            r"(?:\w+\s+){0,3}(?:seized|captured|took control|overran|taken control|"
+            r"took over)\s+(?:of\s+)?(?:the\s+)?"
+            r"(?:town|city|village|camp|base|locality|control|[A-Z]\w+)"
+        ),
+        0.9,
+    ),
+    (
+        "Non-violent transfer of territory",
+        _rx(
+            r"(?:took|taken|taking|takes) possession of|handed over|handover|withdr[ae]w\w* from|(?:its|"
+            r"their) withdrawal from|"
+            r"departure from|"
+            r"left (?:the|its) (?:camp|base)|retrocession|rétrocession|leaves base"
+        ),
+        0.7,
+    ),
+    (
+        "Headquarters or base established",
+        _rx(
+            r"(?:set up|established|opened|installed) (?:a |its |"
+            r"their )?(?:new )?(?:base|camp|headquarters|outpost)"
+        ),
+        0.8,
+    ),
+    (
+        "Agreement",
+        _rx(
+            r"(?:signed|reached|concluded|agreed (?:on|to)) (?:a |an |the )?(?:\w+ )?(?:agreement|accord|deal|"
+            r"ceasefire|"
+            r"cease-fire|truce)|intercommunal dialogue|reconciliation (?:meeting|forum)"
+        ),
+        0.6,
+    ),
     ("Other", _rx(r"threatened|intimidat\w+|menac[ée]\w*"), 0.5),
-    ("Change to group/activity", _rx(
-        r"(?:founded|formed|created|launched) (?:a |an )?(?:new )?(?:[\w-]+ ){0,4}(?:group|militia|movement|"
-        r"coalition|alliance)|(?:was|were) (?:founded|formed|created)|closed down schools|"
-        r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|"
-        r"declared a blockade"), 0.6),
-    ("Looting/property destruction", _rx(
-        r"loot\w*|pillag\w*|plunder\w*|torched|set (?:on )?fire|set ablaze|burn(?:ed|t|ing)(?! to death|"
-        r" alive)|"
-        r"destroyed|ransacked|stole|stolen|rustl\w+|made off with|incendi\w+|saccag\w+|robb(?:ed|ery|ing)|"
-        r"extort\w*|stripped|seized (?:\w+ ){0,3}(?:vehicles?|cars?|trucks?|motorbikes?|motorcycles?|"
-        r"belongings|livestock|cattle|ambulance|pick-?ups?|goods|money|phones?)"), 0.6),
-    ("Excessive force against protesters", _rx(
-        r"(?:fired|opened fire) on (?:the )?(?:protesters|demonstrators|crowd)|"
-        r"(?:protesters|demonstrators) (?:were )?(?:shot|killed)"), 0.95),
+    (
+        "Change to group/activity",
+        _rx(
+            r"(?:founded|formed|created|launched) (?:a |an )?(?:new )?(?:[\w-]+ ){0,4}(?:group|militia|movement|"
+            r"coalition|alliance)|(?:was|were) (?:founded|formed|created)|closed down schools|"
+            r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|"
+            r"declared a blockade"
+        ),
+        0.6,
+    ),
+    (
+        "Looting/property destruction",
+        _rx(
+            r"loot\w*|pillag\w*|plunder\w*|torched|set (?:on )?fire|set ablaze|burn(?:ed|t|ing)(?! to death|"
+            r" alive)|"
+            r"destroyed|ransacked|stole|stolen|rustl\w+|made off with|incendi\w+|saccag\w+|robb(?:ed|ery|ing)|"
+            r"extort\w*|stripped|seized (?:\w+ ){0,3}(?:vehicles?|cars?|trucks?|motorbikes?|motorcycles?|"
+            r"belongings|livestock|cattle|ambulance|pick-?ups?|goods|money|phones?)"
+        ),
+        0.6,
+    ),
+    (
+        "Excessive force against protesters",
+        _rx(
+            r"(?:fired|opened fire) on (?:the )?(?:protesters|demonstrators|crowd)|"
+            r"(?:protesters|demonstrators) (?:were )?(?:shot|killed)"
+        ),
+        0.95,
+    ),
     ("Protest with intervention", _rx(r"(?:dispersed|tear gas|teargas|baton)\w*"), 0.5),
     ("Violent demonstration", _rx(r"riot\w*|violent (?:demonstrat|protest)\w*|emeutes?|émeutes?"), 0.85),
     ("Mob violence", _rx(r"mob|lynch\w*|vigilante justice"), 0.8),
-    ("Peaceful protest", _rx(r"protest(?:s|ers?|ed|ing)?|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|"
-        r"sit-in|"
-        r"manifestants?|manifestations?|marche"), 0.7),
-    ("Armed clash", _rx(
-        r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|"
-        r"battles?|skirmish\w*|repelled|repulsed|came under fire|harassing fire|"
-        r"affrontements?|accrochages?|embuscades?|combats?|stormed|overran|returned fire|retaliated|"
-        r"fought back|riposted|(?:inter)?communal (?:clashes|fighting)"), 0.8),
-    ("Attack", _rx(
-        r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|"
-        r"murder\w*|beheaded|exécut(?:é|ée|és|ées|ion|ions)|tués? par balles?|tortur\w*|beaten|mistreat\w*|"
-        r"ill-treat\w*|"
-        r"mutilat\w*|flogged|whipped|abused|stabb(?:ed|ing)|stab wounds?"), 0.85),
-    ("*attack", _rx(
-        r"attack(?:s|ed|ers)?|assault\w*|incursion|raid(?:s|ed)?|offensive|struck|strikes?|killed|killing|"
-        r"kills|"
-        r"dead|died|deaths?|attaqu\w*|attentats?|tué\w*|neutrali[sz]ed|targeted|wounded|injured|"
-        r"opened fire|fired (?:on|at)|shot|gunfire|gunshots?"), 0.5),
+    (
+        "Peaceful protest",
+        _rx(
+            r"protest(?:s|ers?|ed|ing)?|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|"
+            r"sit-in|"
+            r"manifestants?|manifestations?|marche"
+        ),
+        0.7,
+    ),
+    (
+        "Armed clash",
+        _rx(
+            r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|"
+            r"battles?|skirmish\w*|repelled|repulsed|came under fire|harassing fire|"
+            r"affrontements?|accrochages?|embuscades?|combats?|stormed|overran|returned fire|retaliated|"
+            r"fought back|riposted|(?:inter)?communal (?:clashes|fighting)"
+        ),
+        0.8,
+    ),
+    (
+        "Attack",
+        _rx(
+            r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|"
+            r"murder\w*|beheaded|exécut(?:é|ée|és|ées|ion|ions)|tués? par balles?|tortur\w*|beaten|mistreat\w*|"
+            r"ill-treat\w*|"
+            r"mutilat\w*|flogged|whipped|abused|stabb(?:ed|ing)|stab wounds?"
+        ),
+        0.85,
+    ),
+    (
+        "*attack",
+        _rx(
+            r"attack(?:s|ed|ers)?|assault\w*|incursion|raid(?:s|ed)?|offensive|struck|strikes?|killed|killing|"
+            r"kills|"
+            r"dead|died|deaths?|attaqu\w*|attentats?|tué\w*|neutrali[sz]ed|targeted|wounded|injured|"
+            r"opened fire|fired (?:on|at)|shot|gunfire|gunshots?"
+        ),
+        0.5,
+    ),
 ]
 
 _CIVILIAN_TARGET = re.compile(
@@ -141,17 +236,23 @@ _CIVILIAN_TARGET = re.compile(
     r"farmers?|herders?|passengers?|women|children|families|wedding|displaced|teachers?|school|civils|"
     r"villageois|"
     r"chiefs?|"
-    r"pharmacy|population|people)\b", _F)
+    r"pharmacy|population|people)\b",
+    _F,
+)
 _MILITARY_TARGET = re.compile(
     r"\b(?:soldiers?|troops?|army|military|post|base|camp|garrison|convoy|patrol|checkpoint|gendarmes?|"
     r"gendarmerie|"
     r"police|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|mercenar\w+|positions?|"
-    r"militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|assailants|attackers)\b", _F)
+    r"militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|assailants|attackers)\b",
+    _F,
+)
 _ARMED_PERPETRATOR = re.compile(
     r"\b(?:gunmen|armed men|militants?|jihadis\w*|terrorists?|assailants|attackers|extremists?|islamists?|"
     r"bandits?|"
     r"insurgents?|militias?|dozos?|hunters|soldiers|troops|army|forces|fighters|jnim|gsim|isgs|mercenar\w+|"
-    r"wagner)\b", _F)
+    r"wagner)\b",
+    _F,
+)
 
 
 _ANY_TRIGGER = re.compile(
@@ -171,7 +272,9 @@ _ANY_TRIGGER = re.compile(
     r"neutrali|kamikaze|suicide|vbied|air|recaptur|retook|regain|liberat|captur|set up|establish|"
     r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"
     r"roquette|engin|désamor|déjou|interpell|arrêt|arrestation|incendi|saccag|exécut|viol|blocus|rapt|otage|"
-    r"marche|sit-in|dispers|tear|baton|overtak|control)", re.IGNORECASE)
+    r"marche|sit-in|dispers|tear|baton|overtak|control)",
+    re.IGNORECASE,
+)
 
 
 def classify_sentence(text: str) -> list[EventHit]:
@@ -188,9 +291,7 @@ def classify_sentence(text: str) -> list[EventHit]:
     return hits
 
 
-def resolve_generic(
-    text: str, civilians_killed: bool, soldiers_or_militants_killed: bool
-) -> tuple[str, EventType]:
+def resolve_generic(text: str, civilians_killed: bool, soldiers_or_militants_killed: bool) -> tuple[str, EventType]:
     """An attack without a weapon word: against soldiers/posts it is a clash, against villagers an attack."""
     if civilians_killed and not soldiers_or_militants_killed:
         return "Attack", "Violence against civilians"
@@ -212,7 +313,8 @@ def resolve_generic(
     if civ and mil:
         return "Armed clash", "Battles"
     return "Attack" if _ARMED_PERPETRATOR.search(text) else "Armed clash", (
-        "Violence against civilians" if _ARMED_PERPETRATOR.search(text) else "Battles")
+        "Violence against civilians" if _ARMED_PERPETRATOR.search(text) else "Battles"
+    )
 
 
 def pick(hits: list[EventHit]) -> EventHit | None:

@@ -27,11 +27,16 @@ from services.extraction.sentences import Sentence, split_sentences
 from services.extraction.tolls import incident_toll
 
 _SHORT = {
-    "Remote explosive/landmine/IED": "IED", "Air/drone strike": "Air/drone strike",
-    "Suicide bomb": "Suicide bomb", "Armed clash": "Armed clash", "Attack": "Attack on civilians",
+    "Remote explosive/landmine/IED": "IED",
+    "Air/drone strike": "Air/drone strike",
+    "Suicide bomb": "Suicide bomb",
+    "Armed clash": "Armed clash",
+    "Attack": "Attack on civilians",
     "Abduction/forced disappearance": "Abduction",
-    "Shelling/artillery/missile attack": "Shelling", "Disrupted weapons use": "Foiled attack",
-    "Looting/property destruction": "Looting", "Arrests": "Arrests",
+    "Shelling/artillery/missile attack": "Shelling",
+    "Disrupted weapons use": "Foiled attack",
+    "Looting/property destruction": "Looting",
+    "Arrests": "Arrests",
 }
 
 
@@ -43,8 +48,9 @@ def default_actors() -> ActorDictionary:
     return ActorDictionary.load()
 
 
-def extract_records(article: Article, places: PlaceIndex,
-                    actors: ActorDictionary | None = None) -> list[IncidentRecord]:
+def extract_records(
+    article: Article, places: PlaceIndex, actors: ActorDictionary | None = None
+) -> list[IncidentRecord]:
     """Incidents (one per place and day) and advisories reported as news by ``article``."""
     actors = actors or default_actors()
     text = article.text
@@ -63,7 +69,7 @@ def extract_records(article: Article, places: PlaceIndex,
     for s in sentences:
         if is_caption(s.text):
             continue
-        local = spans[bisect.bisect_left(starts, s.start):bisect.bisect_left(starts, s.end)]
+        local = spans[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
         adv = find_advisory(s.text, _area(local))
         if adv is not None:
             advisories.append((s, adv))
@@ -94,8 +100,21 @@ def _main_country(spans: list[PlaceSpan]) -> str | None:
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
-_ISSUER_COUNTRIES = frozenset({"United States", "US", "USA", "America", "France", "United Kingdom", "Britain",
-                               "UK", "Canada", "Germany", "Russia"})
+_ISSUER_COUNTRIES = frozenset(
+    {
+        "United States",
+        "US",
+        "USA",
+        "America",
+        "France",
+        "United Kingdom",
+        "Britain",
+        "UK",
+        "Canada",
+        "Germany",
+        "Russia",
+    }
+)
 
 
 def _area(spans: list[PlaceSpan]) -> str | None:
@@ -105,9 +124,14 @@ def _area(spans: list[PlaceSpan]) -> str | None:
 
 def _base(article: Article) -> dict[str, object]:
     return {
-        "trace_id": article.trace_id, "stamps": dict(article.stamps), "record_id": "",
-        "article_id": article.article_id, "article": article.path or article.url, "url": article.url,
-        "source": article.source, "published_at": article.published_at,
+        "trace_id": article.trace_id,
+        "stamps": dict(article.stamps),
+        "record_id": "",
+        "article_id": article.article_id,
+        "article": article.path or article.url,
+        "url": article.url,
+        "source": article.source,
+        "published_at": article.published_at,
     }
 
 
@@ -152,20 +176,34 @@ def _incident(article: Article, g: Group, inferred: bool, pub: date | None) -> I
     conf -= 0.2 if g.place is None else 0.0
     return IncidentRecord(
         **_base(article),
-        kind=Kind.event, event_type=et, sub_event_type=sub, event_date=event_date, time_precision=precision,
-        place=g.place, actors=actors, fatalities=fatalities, fatalities_high=high, injured=injured,
-        abducted=abducted, evidence=ev, confidence=round(min(0.95, max(0.05, conf)), 2),
+        kind=Kind.event,
+        event_type=et,
+        sub_event_type=sub,
+        event_date=event_date,
+        time_precision=precision,
+        place=g.place,
+        actors=actors,
+        fatalities=fatalities,
+        fatalities_high=high,
+        injured=injured,
+        abducted=abducted,
+        evidence=ev,
+        confidence=round(min(0.95, max(0.05, conf)), 2),
         summary=_summary(sub, g.place, fatalities, injured, abducted),
     )
 
 
-def _summary(sub: str, place: PlaceMention | None, killed: int | None, injured: int | None,
-             abducted: int | None) -> str:
+def _summary(
+    sub: str, place: PlaceMention | None, killed: int | None, injured: int | None, abducted: int | None
+) -> str:
     what = _SHORT.get(sub, sub)
     where = ""
     if place is not None:
-        rel = {"near": "near", "distance": f"{place.distance_km:g} km from" if place.distance_km else "near",
-               "direction": f"{place.direction} of" if place.direction else "near"}.get(place.relation, "in")
+        rel = {
+            "near": "near",
+            "distance": f"{place.distance_km:g} km from" if place.distance_km else "near",
+            "direction": f"{place.direction} of" if place.direction else "near",
+        }.get(place.relation, "in")
         where = f" {rel} {place.name}" + (" region" if place.relation == "region" else "")
     parts = [f"{killed} killed"] if killed is not None else []
     if injured:
@@ -175,8 +213,9 @@ def _summary(sub: str, place: PlaceMention | None, killed: int | None, injured: 
     return what + where + (", " + ", ".join(parts) if parts else "")
 
 
-def _advisory_records(article: Article, advisories: list[tuple[Sentence, AdvisoryHit]], pub: date | None,
-                      inferred: bool) -> list[tuple[int, IncidentRecord]]:
+def _advisory_records(
+    article: Article, advisories: list[tuple[Sentence, AdvisoryHit]], pub: date | None, inferred: bool
+) -> list[tuple[int, IncidentRecord]]:
     groups: dict[str | None, list[tuple[Sentence, AdvisoryHit]]] = {}
     for s, a in advisories:
         key = a.advisory.issuer
@@ -192,14 +231,21 @@ def _advisory_records(article: Article, advisories: list[tuple[Sentence, Advisor
         dates = next((d for x, _ in items for d in find_dates(x.text, pub)[:1]), None)
         adv = hit.advisory.model_copy(update={"issuer": issuer, "area": area})
         conf = hit.strength - (0.15 if inferred else 0.0)
-        out.append((items[0][0].index, IncidentRecord(
-            **_base(article),
-            kind=Kind.advisory, advisory=adv, event_date=dates.value if dates else None,
-            time_precision=dates.precision if dates else None,
-            place=PlaceMention(name=area, relation="in") if area else None,
-            evidence=[Evidence(field="advisory", sentence=x.text) for x, _ in items[:3]],
-            confidence=round(max(0.05, conf), 2),
-            summary=f"Advisory ({adv.level}) by {issuer or 'unknown issuer'}"
-            + (f" for {area}" if area else ""),
-        )))
+        out.append(
+            (
+                items[0][0].index,
+                IncidentRecord(
+                    **_base(article),
+                    kind=Kind.advisory,
+                    advisory=adv,
+                    event_date=dates.value if dates else None,
+                    time_precision=dates.precision if dates else None,
+                    place=PlaceMention(name=area, relation="in") if area else None,
+                    evidence=[Evidence(field="advisory", sentence=x.text) for x, _ in items[:3]],
+                    confidence=round(max(0.05, conf), 2),
+                    summary=f"Advisory ({adv.level}) by {issuer or 'unknown issuer'}"
+                    + (f" for {area}" if area else ""),
+                ),
+            )
+        )
     return out

@@ -37,8 +37,14 @@ class Group:
 
     @property
     def killed(self) -> int | None:
-        return next((m.casualties.killed for m in self.mentions
-                     if m.casualties.killed is not None and not m.casualties.earlier), None)
+        return next(
+            (
+                m.casualties.killed
+                for m in self.mentions
+                if m.casualties.killed is not None and not m.casualties.earlier
+            ),
+            None,
+        )
 
     def add(self, m: Mention) -> None:
         if m not in self.mentions:
@@ -74,9 +80,17 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if m.casualties.revised or (same_family and (day is None or target.day is None or target.day == day)):
             target.add(m)
         else:  # "on Friday" next to a Sunday handover at the same place: another event there
-            twin = next((g for g in groups if g is not target and g.place == target.place
-                         and (day is None or g.day is None or g.day == day)
-                         and _group_family(g) in (None, fm)), None)
+            twin = next(
+                (
+                    g
+                    for g in groups
+                    if g is not target
+                    and g.place == target.place
+                    and (day is None or g.day is None or g.day == day)
+                    and _group_family(g) in (None, fm)
+                ),
+                None,
+            )
             if twin is None:
                 twin = Group(target.place, target.coarse)
                 groups.append(twin)
@@ -93,13 +107,13 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
 
 def _key(place: PlaceMention) -> tuple[str, bool]:
     """Same name, same incident place; "300 km north of Bamako" is not Bamako."""
-    far = place.relation in ("direction", "distance") and (
-        place.distance_km is None or place.distance_km > 50)
+    far = place.relation in ("direction", "distance") and (place.distance_km is None or place.distance_km > 50)
     return place_key(place.name), far
 
 
-_NON_VIOLENT = frozenset({"Arrests", "Non-violent transfer of territory", "Headquarters or base established",
-                          "Agreement"})
+_NON_VIOLENT = frozenset(
+    {"Arrests", "Non-violent transfer of territory", "Headquarters or base established", "Agreement"}
+)
 
 
 def _family(m: Mention) -> str | None:
@@ -175,8 +189,12 @@ def _fold_coarse(groups: list[Group]) -> list[Group]:
         return groups
     kept = list(specific)
     for g in coarse:
-        if (g.place is not None and g.place.relation == "region" and any(m.has_casualties for m in g.mentions)
-                and all(_distance(g, x) > 1 for x in specific)):
+        if (
+            g.place is not None
+            and g.place.relation == "region"
+            and any(m.has_casualties for m in g.mentions)
+            and all(_distance(g, x) > 1 for x in specific)
+        ):
             kept.append(g)
     for g in coarse:
         if g in kept:

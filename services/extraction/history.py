@@ -26,7 +26,9 @@ _PAST_MARKERS = re.compile(
     r"last year's|ever since|have been killed since|since \d{4}|"
     r"(?:since|in|from|until|by|of) (?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|"
     r"july|"
-    r"august|september|october|november|december)?\s*(?:19|20)\d\d)\b", _F)
+    r"august|september|october|november|december)?\s*(?:19|20)\d\d)\b",
+    _F,
+)
 _HABITUAL = re.compile(
     r"\b(?:regularly|routinely|repeatedly|often|frequently|recurrent(?:ly)?|commonly|are common|is common|"
     r"ha(?:ve|s) (?:also )?(?:repeatedly |regularly |often )?(?:killed|claimed) (?:hundreds|thousands|"
@@ -34,9 +36,14 @@ _HABITUAL = re.compile(
     r"ha(?:ve|s) (?:repeatedly|regularly|often|frequently) (?:attacked|targeted|killed)|"
     r"continue(?:s|d)? to|tend to|usually|typically|hundreds of|thousands of|a series of|"
     r"plotting|threat(?:en)?s?|could|might|(?-i:may)|would|if|plan(?:s|ning)? to|risk of|fear(?:s|ed)?|"
-    r"aims? to|known for|capable of|possible|likely to|remain possible|uptick)\b", _F)
-_CURRENT = re.compile(r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|today|"
-                      r"overnight|last night|this week|this morning)\b", _F)
+    r"aims? to|known for|capable of|possible|likely to|remain possible|uptick)\b",
+    _F,
+)
+_CURRENT = re.compile(
+    r"\b(?:on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|today|"
+    r"overnight|last night|this week|this morning)\b",
+    _F,
+)
 
 
 def is_background(text: str, pub: date | None, dates: list[DateHit], counted: bool = False) -> bool:

@@ -18,21 +18,27 @@ from services.extraction.places import FoundPlace, find_places
 from services.extraction.sentences import Sentence
 
 _F = re.IGNORECASE
-_CAPTION = re.compile(r"\b(?:is seen|are seen|REUTERS/|AFP/|AP Photo|File photo|FILE -|FILE PHOTO|Image:|"
+_CAPTION = re.compile(
+    r"\b(?:is seen|are seen|REUTERS/|AFP/|AP Photo|File photo|FILE -|FILE PHOTO|Image:|"
     r"Photo:|"
-                      r"Credit:|Getty Images|pictured|\(File\)|Read more:|Related Stories|Sign up|"
-                      r"Subscribe)", _F)
+    r"Credit:|Getty Images|pictured|\(File\)|Read more:|Related Stories|Sign up|"
+    r"Subscribe)",
+    _F,
+)
 _DATELINE = re.compile(
     r"^\(?[A-Z][A-Za-z'’ -]{2,30}\)?(?:,\s*[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}"
     r"(?:,\s*\d{4})?)?\s*"
-    r"(?:\((?:Reuters|AFP|AP|Xinhua|dpa|Anadolu|VOA)\))?\s*(?:--|[:–—-])\s+")
+    r"(?:\((?:Reuters|AFP|AP|Xinhua|dpa|Anadolu|VOA)\))?\s*(?:--|[:–—-])\s+"
+)
 _COORD = re.compile(r"^(?:\s|,|and|as well as|also|in|at|the|towns? of|villages? of|or|et|à)*$", _F)
 _COORD_LOOSE = re.compile(r"^[^.;:]{0,60}\b(?:as well as|and also)\s+(?:in\s+|at\s+)?$", _F)
 _LIST_GOES_ON = re.compile(r"(?:\s*,\s*[A-Z][\w'’-]+)*\s*,?\s+(?:and|as well as|et)\s+[A-Z]")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?$", _F)
 _NON_EVENT = re.compile(
     r"\b(?:condemn\w*|investigat\w+|called on|calls? for|urged|denounced|welcomed|"
-    r"said it (?:was|is) (?:ready|committed))\b", _F)
+    r"said it (?:was|is) (?:ready|committed))\b",
+    _F,
+)
 
 
 @dataclass
@@ -64,8 +70,9 @@ def dateline_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
-                  actors: ActorDictionary, country: str | None = None) -> Mention | None:
+def read_sentence(
+    s: Sentence, spans: list[PlaceSpan], pub: date | None, actors: ActorDictionary, country: str | None = None
+) -> Mention | None:
     """A Mention when the sentence reports a (current) violent event, else None."""
     text = s.text
     hits = classify_sentence(text)
@@ -84,28 +91,33 @@ def read_sentence(s: Sentence, spans: list[PlaceSpan], pub: date | None,
     actor_spans = actors.spans(text)
     found_actors = actors.find(text, trigger_at, actor_spans, country)
     taken = [(s.start + a.start, s.start + a.end) for a in actor_spans]
-    local = [sp for sp in spans if sp.start - s.start >= cut
-             and not any(a < sp.end and sp.start < b for a, b in taken)]
+    local = [sp for sp in spans if sp.start - s.start >= cut and not any(a < sp.end and sp.start < b for a, b in taken)]
     places = find_places(text, local, s.start)
     places = [f for f in places if not any(a <= s.start + f.start < b for a, b in taken)]
     m = Mention(s, hits, top, casualties, dates, places, found_actors)
-    if (top is not None and top.sub_event_type == "*attack" and not m.has_casualties and not found_actors
-            and not has_target(text)):
+    if (
+        top is not None
+        and top.sub_event_type == "*attack"
+        and not m.has_casualties
+        and not found_actors
+        and not has_target(text)
+    ):
         return None  # "attack" with nobody attacking and nobody hurt: a figure of speech or a comment
     return m
 
 
 def event_places(m: Mention) -> list[FoundPlace]:
     """The place(s) the sentence's event happened at: specific ones first, coordinated ones together."""
-    specific = [f for f in m.places if f.kind not in ("country", "admin1")
-                and f.mention.relation not in ("country", "region")]
+    specific = [
+        f for f in m.places if f.kind not in ("country", "admin1") and f.mention.relation not in ("country", "region")
+    ]
     if specific:
         text = m.sentence.text
         chosen = [specific[0]]
         for f in specific[1:]:
             prev = chosen[-1]
             prev_end = prev.start + len(prev.mention.name)
-            between = text[prev_end:f.start]
+            between = text[prev_end : f.start]
             if between.strip() == "," and not _LIST_GOES_ON.match(text, f.start + len(f.mention.name)):
                 # "Niono, Segou": the second name locates the first
                 if prev.mention.admin_hint is None:

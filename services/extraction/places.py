@@ -18,21 +18,26 @@ from sahelwatch.places import PlaceKind, PlaceSpan
 from services.extraction.numbers import NUMBER, parse_number
 
 _F = re.IGNORECASE
-_DIR = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|northern|southern|eastern|"
-        r"western|nord|sud|est|ouest)")
+_DIR = (
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|northern|southern|eastern|"
+    r"western|nord|sud|est|ouest)"
+)
 _DISTANCE = re.compile(
     rf"(?P<n>{NUMBER}|\d+(?:\.\d+)?)\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^)]*\))?\s*"
     rf"(?:away\s+)?(?:(?P<dir>{_DIR})\s+)?(?:from|of|outside|de|away from|"
-    rf"au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$", _F)
-_INSTITUTION = re.compile(
-    r"\b(?:Universit\w*|Hospital|Hôpital|School|College|Institute|Ministry|Stadium|Court)\b")
+    rf"au\s+\w+\s+de)\s+(?:the\s+\w+\s+(?:of\s+)?)?$",
+    _F,
+)
+_INSTITUTION = re.compile(r"\b(?:Universit\w*|Hospital|Hôpital|School|College|Institute|Ministry|Stadium|Court)\b")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of|from)\s+(?:the\s+)?$", _F)
 _PERSON_AFTER = re.compile(
     r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}(?![\w'’-])"
-    r"(?:,| said| says| told)")
+    r"(?:,| said| says| told)"
+)
 _TITLE_BEFORE = re.compile(
     r"\b(?:General|Gen\.|Colonel|Col\.|Captain|Capt\.|Commander|President|Minister|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
-    r"Imam|Chief|Sergeant|Lieutenant|Lt\.)\s+(?:[A-Z][a-z]+\s+)?$")
+    r"Imam|Chief|Sergeant|Lieutenant|Lt\.)\s+(?:[A-Z][a-z]+\s+)?$"
+)
 _UNIT_HINT = re.compile(r"km|kilom|mile", _F)
 _DIRECTION = re.compile(rf"\b(?P<dir>{_DIR})\s+(?:of|de)\s+(?:the\s+)?(?:\w+\s+of\s+)?$", _F)
 _NEAR = re.compile(
@@ -40,68 +45,226 @@ _NEAR = re.compile(
     r"outskirts of|"
     r"on the road (?:to|between)|on (?:the|their|its) way to|en route to|près de|non loin de|"
     r"aux environs de|à proximité de|environs de)\s+"
-    r"(?:the\s+)?(?:(?:town|city|village|locality|commune|capital|area)\s+)?(?:of\s+)?$", _F)
-_REGION_BEFORE = re.compile(r"\b(?:region|province|prefecture|cercle|circle|department|district) (?:of|"
-    r"de)\s+$", _F)
-_REGION_AFTER = re.compile(r"^\s*(?:region|province|cercle|circle|department|district)\b(?!\s+(?:town|city|"
-    r"village))", _F)
-_REGION_AS_HINT = re.compile(r"^\s*(?:region|province|cercle)\s+(?:town|city|village|locality|"
-    r"commune)\s+of\s+$", _F)
-_DEST = re.compile(r"\b(?:to|towards?|toward|into|à destination de|vers|en route for|bound for|heading for|"
-                   r"evacuated to|flown to|taken to|fled to|back to)\s+(?:the\s+)?$", _F)
-_FROM = re.compile(r"\b(?:fled|came|coming|return\w*|travel\w*|arriv\w*|hail\w*|flown|evacuated|"
+    r"(?:the\s+)?(?:(?:town|city|village|locality|commune|capital|area)\s+)?(?:of\s+)?$",
+    _F,
+)
+_REGION_BEFORE = re.compile(
+    r"\b(?:region|province|prefecture|cercle|circle|department|district) (?:of|"
+    r"de)\s+$",
+    _F,
+)
+_REGION_AFTER = re.compile(
+    r"^\s*(?:region|province|cercle|circle|department|district)\b(?!\s+(?:town|city|"
+    r"village))",
+    _F,
+)
+_REGION_AS_HINT = re.compile(
+    r"^\s*(?:region|province|cercle)\s+(?:town|city|village|locality|"
+    r"commune)\s+of\s+$",
+    _F,
+)
+_DEST = re.compile(
+    r"\b(?:to|towards?|toward|into|à destination de|vers|en route for|bound for|heading for|"
+    r"evacuated to|flown to|taken to|fled to|back to)\s+(?:the\s+)?$",
+    _F,
+)
+_FROM = re.compile(
+    r"\b(?:fled|came|coming|return\w*|travel\w*|arriv\w*|hail\w*|flown|evacuated|"
     r"originally)\s+"
-                   r"(?:from|de)\s+(?:the\s+)?$", _F)
+    r"(?:from|de)\s+(?:the\s+)?$",
+    _F,
+)
 _SPEAKER = re.compile(r"^\s*(?:,\s*)?(?:said|told|says|reported|announced|stated|on condition)\b", _F)
 _SAID_FROM = re.compile(r"\b(?:said|told \w+|speaking|reported|based|headquartered)\s+(?:from|in)\s+$", _F)
-_ORG_AFTER = re.compile(r"^\s*(?:(?:peace\s+)?(?:agreement|accords?|process|talks|declaration|summit)\b|"
+_ORG_AFTER = re.compile(
+    r"^\s*(?:(?:peace\s+)?(?:agreement|accords?|process|talks|declaration|summit)\b|"
     r"university|airport\s+(?:authorities|officials)|ministry|government|"
     r"authorities|"
-                        r"junta|based|-based|correspondent|court|prosecutor)\b", _F)
+    r"junta|based|-based|correspondent|court|prosecutor)\b",
+    _F,
+)
 _UNIVERSITY = re.compile(r"\b(?:university|universit[ée]) of\s+$", _F)
 _BETWEEN_2ND = re.compile(r"\bbetween\s+[\w' -]{2,30}\s+and\s+$", _F)
 _ADMIN_HINT = re.compile(r"^\s*\((?P<a>[^()]{2,60})\)")
 _SUBPART_AFTER = re.compile(r"^(?:-[\w-]+)?\s+(?:neighbo\w+|quarter|suburb|district) of\b", _F)
 _AREA_OF = re.compile(r"^\s+(?:area|region|cercle|circle|commune|district|province) of\s+$", _F)
-_APPOSITION = re.compile(r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|village|locality|commune|base|"
+_APPOSITION = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|village|locality|commune|base|"
     r"camp|area|"
-                         r"hamlet|garrison town|district)\b", _F)
+    r"hamlet|garrison town|district)\b",
+    _F,
+)
 _FALLBACK = re.compile(
     r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|area|localité) (?:of|de)\s+"
-    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
+    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)"
+)
 _FALLBACK_IN = re.compile(
     r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to|between)\s+(?:the\s+)?"
     r"(?:(?:village|town|locality|commune|hamlet|"
     r"area)\s+(?:of\s+)?)?"
-    r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])")
+    r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])"
+)
 _ANCHOR_LINK = re.compile(
     r"^[^.;]{0,12}?\b(?:near|close to|not far from|outside|in the (?:area|commune|cercle|vicinity|"
     r"district) of|"
-    r"(?:area|commune|cercle|district) of)\s+(?:the\s+)?(?:(?:town|city|village) of\s+)?$", _F)
-_COORD_NAME = re.compile(r"\s*(?:,\s*|\s+)(?:and|as well as|et)\s+(?:in\s+|at\s+)?"
-                         r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])")
+    r"(?:area|commune|cercle|district) of)\s+(?:the\s+)?(?:(?:town|city|village) of\s+)?$",
+    _F,
+)
+_COORD_NAME = re.compile(
+    r"\s*(?:,\s*|\s+)(?:and|as well as|et)\s+(?:in\s+|at\s+)?"
+    r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])"
+)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$", _F)
 _NEAR_WORD = re.compile(r"(?:near|outside|around|outskirts|vicinity|not far|close)\b", _F)
-_NOT_PLACE = frozenset({
-    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "Islamic", "Islam", "Al", "El",
-    "Mali", "Malian", "France", "French", "Russian", "Russia", "United", "Nations", "UN", "Africa",
-    "African", "Europe", "European", "West", "North", "South", "East", "Central", "Northern",
-    "Southern", "Eastern", "Western", "Sahel", "Sahara", "January", "February", "March", "April", "May",
-    "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Parliament", "Government", "Ministry",
-    "Council", "Court", "Army", "Police", "Human", "Rights", "Watch", "Amnesty", "International",
-    "Twitter", "Facebook", "English", "Arabic", "Muslims", "Muslim", "Christian", "Christians", "God",
-    "Allah", "Dozo", "Dozos", "Fulani", "Peul", "Peulh", "Peuhl", "Bambara", "Dogon", "Tuareg",
-    "Touareg", "Songhai", "Songhay", "Bozo", "Arab", "Arabs", "Mossi", "Hausa", "Daoussahak", "Imghad",
-    "Ifoghas", "Minusma", "MINUSMA", "Barkhane", "Wagner", "Operation", "Coordination", "Platform",
-    "Plateforme", "Group", "Azawad", "Tamasheq", "Burkina", "Faso", "Niger", "Algeria", "Mauritania",
-    "Senegal", "Guinea", "Ivory", "Coast", "Chad", "Nigeria",
-})
-ETHNONYMS = frozenset({
-    "bambara", "dogon", "fulani", "peul", "peulh", "peuhl", "tuareg", "touareg", "songhai", "songhay",
-    "bozo", "arab", "mossi", "dozo", "dozos", "hausa", "daoussahak", "imghad", "ifoghas", "malinke",
-    "soninke",
-})
+_NOT_PLACE = frozenset(
+    {
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "Islamic",
+        "Islam",
+        "Al",
+        "El",
+        "Mali",
+        "Malian",
+        "France",
+        "French",
+        "Russian",
+        "Russia",
+        "United",
+        "Nations",
+        "UN",
+        "Africa",
+        "African",
+        "Europe",
+        "European",
+        "West",
+        "North",
+        "South",
+        "East",
+        "Central",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Sahel",
+        "Sahara",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Parliament",
+        "Government",
+        "Ministry",
+        "Council",
+        "Court",
+        "Army",
+        "Police",
+        "Human",
+        "Rights",
+        "Watch",
+        "Amnesty",
+        "International",
+        "Twitter",
+        "Facebook",
+        "English",
+        "Arabic",
+        "Muslims",
+        "Muslim",
+        "Christian",
+        "Christians",
+        "God",
+        "Allah",
+        "Dozo",
+        "Dozos",
+        "Fulani",
+        "Peul",
+        "Peulh",
+        "Peuhl",
+        "Bambara",
+        "Dogon",
+        "Tuareg",
+        "Touareg",
+        "Songhai",
+        "Songhay",
+        "Bozo",
+        "Arab",
+        "Arabs",
+        "Mossi",
+        "Hausa",
+        "Daoussahak",
+        "Imghad",
+        "Ifoghas",
+        "Minusma",
+        "MINUSMA",
+        "Barkhane",
+        "Wagner",
+        "Operation",
+        "Coordination",
+        "Platform",
+        "Plateforme",
+        "Group",
+        "Azawad",
+        "Tamasheq",
+        "Burkina",
+        "Faso",
+        "Niger",
+        "Algeria",
+        "Mauritania",
+        "Senegal",
+        "Guinea",
+        "Ivory",
+        "Coast",
+        "Chad",
+        "Nigeria",
+    }
+)
+ETHNONYMS = frozenset(
+    {
+        "bambara",
+        "dogon",
+        "fulani",
+        "peul",
+        "peulh",
+        "peuhl",
+        "tuareg",
+        "touareg",
+        "songhai",
+        "songhay",
+        "bozo",
+        "arab",
+        "mossi",
+        "dozo",
+        "dozos",
+        "hausa",
+        "daoussahak",
+        "imghad",
+        "ifoghas",
+        "malinke",
+        "soninke",
+    }
+)
 _POSSESSIVE_COUNTRY = re.compile(r"^(?:'s|’s)\b")
 _COUNTRY_ADJ_DIR = re.compile(rf"\b(?P<dir>{_DIR}|central|centre of)\s+$", _F)
 
@@ -135,8 +298,8 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         s, e = sp.start - offset, sp.end - offset
         if s < 0 or e > len(sentence):
             continue
-        before = sentence[max(0, s - 60):s]
-        after = sentence[e:e + 60]
+        before = sentence[max(0, s - 60) : s]
+        after = sentence[e : e + 60]
         if _DEST.search(before) or _SAID_FROM.search(before) or _UNIVERSITY.search(before):
             continue
         if _ORG_AFTER.match(after) or _BETWEEN_2ND.search(before) or _REGION_AS_HINT.match(after):
@@ -186,12 +349,22 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         if (mh := _ADMIN_HINT.match(after)) is not None and not re.search(r"\d|km|mile", mh["a"], _F):
             hint = mh["a"].strip()
         # "Kolokani, 60 km north of Bamako" / "Kati, a town near Bamako": the anchor only describes Kolokani
-        describes = relation in ("distance", "near", "direction", "country", "region") and bool(out) and (
-            _APPOSITION.match(sentence[last_end:s]) is not None
-            or (s - last_end < 45 and "," in sentence[last_end:s] and out[-1].kind == "settlement"))
-        out.append(FoundPlace(
-            PlaceMention(name=name, relation=relation, distance_km=dist, direction=direction,
-                         admin_hint=hint), s, kind, describes))
+        describes = (
+            relation in ("distance", "near", "direction", "country", "region")
+            and bool(out)
+            and (
+                _APPOSITION.match(sentence[last_end:s]) is not None
+                or (s - last_end < 45 and "," in sentence[last_end:s] and out[-1].kind == "settlement")
+            )
+        )
+        out.append(
+            FoundPlace(
+                PlaceMention(name=name, relation=relation, distance_km=dist, direction=direction, admin_hint=hint),
+                s,
+                kind,
+                describes,
+            )
+        )
         last_end = e
     covered = [(f.start, f.start + len(f.mention.name)) for f in out]
     for m in _FALLBACK.finditer(sentence):
@@ -205,35 +378,48 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             continue
         end = f.start + len(f.mention.name)
         mc = _COORD_NAME.match(sentence, end)
-        if (mc and not _BETWEEN_BEFORE.search(sentence, max(0, f.start - 12), f.start)
-                and mc["name"] not in _NOT_PLACE and not any(o.start == mc.start("name") for o in out)):
+        if (
+            mc
+            and not _BETWEEN_BEFORE.search(sentence, max(0, f.start - 12), f.start)
+            and mc["name"] not in _NOT_PLACE
+            and not any(o.start == mc.start("name") for o in out)
+        ):
             out.append(FoundPlace(PlaceMention(name=mc["name"]), mc.start("name"), "settlement", known=False))
     if not any(f.kind == "settlement" for f in out):
         for m in _FALLBACK_IN.finditer(sentence):
             name = m["name"]
-            if (name in _NOT_PLACE or _INSTITUTION.search(name) or name.lower() in ETHNONYMS
-                    or name.endswith(("'s", "’s", "ian", "ese", "ish", "ean")) or _title_case(sentence)):
+            if (
+                name in _NOT_PLACE
+                or _INSTITUTION.search(name)
+                or name.lower() in ETHNONYMS
+                or name.endswith(("'s", "’s", "ian", "ese", "ish", "ean"))
+                or _title_case(sentence)
+            ):
                 continue
             if any(a <= m.start("name") < b for a, b in covered):
                 continue
             rel = "near" if _NEAR_WORD.match(m.group()) else "in"
-            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement",
-                                  known=False))
+            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement", known=False))
             break
     out.sort(key=lambda f: f.start)
     return _prefer_known_anchor(sentence, [f for f in out if not f.describes_previous])
 
 
 def _prefer_known_anchor(sentence: str, found: list[FoundPlace]) -> list[FoundPlace]:
-    """"the village of X, near Diafarabe" with X unknown to the gazetteer: Diafarabe (near) is the place."""
+    """ "the village of X, near Diafarabe" with X unknown to the gazetteer: Diafarabe (near) is the place."""
     out: list[FoundPlace] = []
     skip = -1
     for i, f in enumerate(found):
         if i == skip:
             continue
         nxt = found[i + 1] if i + 1 < len(found) else None
-        if (not f.known and nxt is not None and nxt.known and nxt.kind == "settlement"
-                and _ANCHOR_LINK.match(sentence[f.start + len(f.mention.name):nxt.start])):
+        if (
+            not f.known
+            and nxt is not None
+            and nxt.known
+            and nxt.kind == "settlement"
+            and _ANCHOR_LINK.match(sentence[f.start + len(f.mention.name) : nxt.start])
+        ):
             out.append(FoundPlace(nxt.mention.model_copy(update={"relation": "near"}), f.start, nxt.kind))
             skip = i + 1
             continue

@@ -20,12 +20,55 @@ class Sentence:
     paragraph: int
 
 
-_ABBREV = frozenset({
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "maj", "capt", "cpt", "sgt", "st", "mt", "no", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "a.m",
-    "p.m", "e.g", "i.e", "etc", "vs", "approx", "est", "inc", "ltd", "co", "corp", "dept", "govt",
-    "min", "sen", "rep",
-})
+_ABBREV = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "col",
+        "lt",
+        "maj",
+        "capt",
+        "cpt",
+        "sgt",
+        "st",
+        "mt",
+        "no",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.n",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "approx",
+        "est",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "govt",
+        "min",
+        "sen",
+        "rep",
+    }
+)
 _LINE_RE = re.compile(r"[^\n]+")
 _END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")

@@ -18,14 +18,20 @@ _ACTIVE = re.compile(
     r"beheaded|attacked|attacking|attacks?|targeted|targeting|ambushed|abducted|kidnapped|murdered|"
     r"opened fire "
     r"(?:on|against)|fired (?:on|at)|assaulted|raided|struck|massacred|tortured|beat|beaten)\s+"
-    r"(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)", _F)
+    r"(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)",
+    _F,
+)
 _KILL = re.compile(
     r"\b(?:killed|killing|executed|executing|assassinated|shot dead|gunned down|beheaded|murdered|abducted|"
-    r"kidnapped)\s+(?!by\b)(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)", _F)
+    r"kidnapped)\s+(?!by\b)(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)",
+    _F,
+)
 _PASSIVE = re.compile(
     r"(?P<w>(?:[\w'’/-]+\s+){0,5}[\w'’/-]+)\s+(?:was|were|have been|has been|had been|are|is)\s+(?:\w+\s+)?"
     r"(?:killed|executed|assassinated|shot|attacked|ambushed|abducted|kidnapped|targeted|wounded|injured|"
-    r"found dead|beheaded|murdered)", _F)
+    r"found dead|beheaded|murdered)",
+    _F,
+)
 _CIVILIAN = re.compile(
     r"\b(?:civilians?|villagers?|residents?|villages?|hamlets?|market\w*|mosque|church|worshippers?|traders?|"
     r"farmers?|herders?|herdsm[ae]n|pastoralists?|shepherds?|passengers?|women|woman|children|child|boys?|"
@@ -34,14 +40,18 @@ _CIVILIAN = re.compile(
     r"marabouts?|mayors?|councill?ors?|officials?|journalists?|shopkeepers?|merchants?|drivers?|workers?|"
     r"nationals|individuals?|youths?|young|men|man|people|persons?|population|community|fulanis?|peuhls?|"
     r"dogons?|bambaras?|dawsahak|daoussahak|imghad|tuaregs?|songhai|bozos?|nun|priests?|doctors?|nurses?|"
-    r"students?|pupils?|elders?|elderly|pharmacy|ngo|icrc|aid|humanitarian\w*)\b", _F)
+    r"students?|pupils?|elders?|elderly|pharmacy|ngo|icrc|aid|humanitarian\w*)\b",
+    _F,
+)
 _ARMED = re.compile(
     r"\b(?:soldiers?|troops?|army|military|posts?|base|garrison|convoys?|patrols?|checkpo\w+|"
     r"gendarmes?|"
     r"gendarmerie|police\w*|officers?|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|"
     r"mercenar\w+|positions?|militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|combatants?|"
     r"guards?|guardsm[ae]n|militia\w*|dozos?|elements|commanders?|members of|gatia|msa|cma|"
-    r"hcua|platform|vehicles? of the|army vehicles?|brother in arms)\b", _F)
+    r"hcua|platform|vehicles? of the|army vehicles?|brother in arms)\b",
+    _F,
+)
 
 
 CIVILIAN_WORDS = _CIVILIAN
@@ -55,7 +65,7 @@ def victim_side(text: str) -> Side | None:
         found.append((-1, kill["w"]))
     for m in _ACTIVE.finditer(text):
         if m["w"].lower().startswith("by "):  # "beheaded by militants": the victim stands before the verb
-            found.append((m.start(), " ".join(text[:m.start()].split()[-6:])))
+            found.append((m.start(), " ".join(text[: m.start()].split()[-6:])))
         else:
             found.append((m.start(), m["w"]))
         break

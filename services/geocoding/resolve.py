@@ -241,9 +241,7 @@ class Geocoder:
                 country = self.gazetteer.country(mention.name)
                 code = country.code if country else None
             if code is None and mention.relation != "country":
-                found = {
-                    p.country_code for p in self.gazetteer.lookup(mention.name)[:5] if p.feature_class in "PA"
-                }
+                found = {p.country_code for p in self.gazetteer.lookup(mention.name)[:5] if p.feature_class in "PA"}
                 code = found.pop() if len(found) == 1 else None
             if code:
                 votes[code] += 1

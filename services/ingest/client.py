@@ -23,9 +23,7 @@ def post_paths(base_url: str, paths: Sequence[Path], timeout: float = 30.0) -> l
     results: list[tuple[Path, int, Any]] = []
     with httpx.Client(base_url=base_url, timeout=timeout) as client:
         for path in iter_article_paths(paths):
-            response = client.post(
-                "/articles", content=path.read_bytes(), headers={"content-type": content_type(path)}
-            )
+            response = client.post("/articles", content=path.read_bytes(), headers={"content-type": content_type(path)})
             try:
                 body: Any = response.json()
             except json.JSONDecodeError:

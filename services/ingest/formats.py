@@ -139,9 +139,7 @@ def split_headers(text: str) -> tuple[dict[str, str], str]:
     return headers, "\n".join(lines[index:]).strip("\n")
 
 
-def parse_text(
-    data: bytes | str, path: Path | str | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES
-) -> RawArticle:
+def parse_text(data: bytes | str, path: Path | str | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle:
     """An article file: optional header lines, then the text."""
     check_size(data, max_bytes)
     text = decode(data) if isinstance(data, bytes) else data
@@ -244,27 +242,21 @@ def validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_json(
-    data: bytes | str, path: Path | str | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES
-) -> RawArticle:
+def parse_json(data: bytes | str, path: Path | str | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle:
     """A JSON article object (see ``ArticleIn``); unknown fields are refused."""
     check_size(data, max_bytes)
     text = decode(data, what="JSON body") if isinstance(data, bytes) else data
     try:
         payload: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(
-            f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", status=400
-        ) from exc
+        raise BadInput(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", status=400) from exc
     if not isinstance(payload, dict):
         raise BadInput(f"JSON body must be an object, not {type(payload).__name__}", status=422)
     try:
         article = ArticleIn.model_validate(payload)
     except ValidationError as exc:
         too_long = any(
-            err["type"] == "string_too_long"
-            for err in exc.errors()
-            if err["loc"][-1:] in (("text",), ("html",))
+            err["type"] == "string_too_long" for err in exc.errors() if err["loc"][-1:] in (("text",), ("html",))
         )
         raise BadInput(validation_message(exc), status=413 if too_long else 422) from exc
     return article.to_raw(str(path) if path is not None else None)
@@ -289,9 +281,7 @@ def _merge_html(raw: RawArticle, found: HtmlExtract, *, what: str) -> RawArticle
     )
 
 
-def parse_html(
-    data: bytes | str, path: Path | str | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES
-) -> RawArticle:
+def parse_html(data: bytes | str, path: Path | str | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES) -> RawArticle:
     """A full HTML page: main text via trafilatura, with title/date/url from its metadata."""
     check_size(data, max_bytes)
     found = extract_html(data)

@@ -96,9 +96,7 @@ class NearDuplicateIndex:
             return None
         return self._duplicate_of.get(best[2], best[2])
 
-    def add_signature(
-        self, article_id: str, signature: Sequence[int], duplicate_of: str | None = None
-    ) -> None:
+    def add_signature(self, article_id: str, signature: Sequence[int], duplicate_of: str | None = None) -> None:
         """Index a (stored) signature; re-adding an id already indexed changes nothing."""
         if article_id in self._signatures:
             return
@@ -129,7 +127,5 @@ class NearDuplicateIndex:
 
     def _from_signature(self, signature: Sequence[int]) -> MinHash:
         if len(signature) != self.num_perm:
-            raise ValueError(
-                f"signature has {len(signature)} values, the index uses num_perm={self.num_perm}"
-            )
+            raise ValueError(f"signature has {len(signature)} values, the index uses num_perm={self.num_perm}")
         return self._minhash(np.asarray(signature, dtype=np.uint64))

@@ -137,9 +137,7 @@ def iter_article_paths(paths: Sequence[Path]) -> Iterator[Path]:
             found = sorted(
                 candidate
                 for candidate in path.rglob("*")
-                if candidate.is_file()
-                and candidate.suffix.lower() in ARTICLE_SUFFIXES
-                and not _hidden(candidate, path)
+                if candidate.is_file() and candidate.suffix.lower() in ARTICLE_SUFFIXES and not _hidden(candidate, path)
             )
         else:
             found = [path]

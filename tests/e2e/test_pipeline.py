@@ -94,9 +94,7 @@ def e2e(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory) -> Iter
     try:
         accepted: dict[str, str] = {}
         for path in [*SEEDS, *OWN]:
-            response = ingest.post(
-                "/articles", content=path.read_bytes(), headers={"content-type": content_type(path)}
-            )
+            response = ingest.post("/articles", content=path.read_bytes(), headers={"content-type": content_type(path)})
             assert response.status_code == 202, response.text
             accepted[path.name] = response.json()["article_id"]
         db = mongo[mongo_db]
@@ -146,9 +144,7 @@ def test_two_reports_make_one_incident_with_two_sources(e2e: Stack) -> None:
     assert incident["fatalities"] == 4
     assert incident["event_date"] == "2026-03-10"
     assert incident["location"]["name"] == "Gao"
-    published = [
-        m for m in stream_entries(e2e.redis, streams.INCIDENTS) if m["incident_id"] == incident["_id"]
-    ]
+    published = [m for m in stream_entries(e2e.redis, streams.INCIDENTS) if m["incident_id"] == incident["_id"]]
     assert published and max(len(m["sources"]) for m in published) == 2
 
 
@@ -163,23 +159,18 @@ def test_redelivered_message_changes_nothing(e2e: Stack) -> None:
     before_alerts = e2e.db[storage.ALERTS].count_documents({})
     lengths = {s: e2e.redis.xlen(s) for s in (streams.EXTRACTED, streams.INCIDENTS, streams.ALERTS)}
     redelivered = {
-        stage: e2e.metric(stage, "sahelwatch_messages_redelivered_total")
-        for stage in ("extraction", "alerting")
+        stage: e2e.metric(stage, "sahelwatch_messages_redelivered_total") for stage in ("extraction", "alerting")
     }
     # The very same messages again, byte for byte (no stage may publish anything new downstream).
     for stream in (streams.ARTICLES, streams.GEOCODED):
         _id, fields = e2e.redis.xrange(stream, count=1)[0]
         e2e.redis.xadd(stream, fields)
     wait_until(
-        lambda: all(
-            e2e.metric(s, "sahelwatch_messages_redelivered_total") > redelivered[s] for s in redelivered
-        ),
+        lambda: all(e2e.metric(s, "sahelwatch_messages_redelivered_total") > redelivered[s] for s in redelivered),
         30,
         "both redelivered messages handled",
     )
-    assert (
-        list(e2e.db[storage.INCIDENTS].find({}, {"version": 1, "sources": 1}).sort("_id")) == before_incidents
-    )
+    assert list(e2e.db[storage.INCIDENTS].find({}, {"version": 1, "sources": 1}).sort("_id")) == before_incidents
     assert e2e.db[storage.ALERTS].count_documents({}) == before_alerts
     for stream, length in lengths.items():
         assert e2e.redis.xlen(stream) == length, stream
@@ -217,9 +208,7 @@ def test_poison_message_is_dead_lettered_and_pipeline_goes_on(e2e: Stack) -> Non
         (b"", "text/plain", 400, "empty"),
     ],
 )
-def test_bad_input_is_refused_and_nothing_stored(
-    e2e: Stack, body: bytes, ctype: str, status: int, words: str
-) -> None:
+def test_bad_input_is_refused_and_nothing_stored(e2e: Stack, body: bytes, ctype: str, status: int, words: str) -> None:
     before = e2e.db[storage.ARTICLES].count_documents({})
     stream_before = e2e.redis.xlen(streams.ARTICLES)
     response = e2e.ingest.post("/articles", content=body, headers={"content-type": ctype})

@@ -44,9 +44,7 @@ def free_port() -> int:
 
 
 def deliveries(channel: str, outcome: str) -> float:
-    value = REGISTRY.get_sample_value(
-        "sahelwatch_alert_deliveries_total", {"channel": channel, "outcome": outcome}
-    )
+    value = REGISTRY.get_sample_value("sahelwatch_alert_deliveries_total", {"channel": channel, "outcome": outcome})
     return value or 0.0
 
 
@@ -130,9 +128,7 @@ def alertmanager(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 async def am_alerts(base: str, incident_id: str) -> list[dict[str, object]]:
     async with httpx.AsyncClient() as client:
-        response = await client.get(
-            base + "/api/v2/alerts", params={"filter": f'incident_id="{incident_id}"'}
-        )
+        response = await client.get(base + "/api/v2/alerts", params={"filter": f'incident_id="{incident_id}"'})
         response.raise_for_status()
         found: list[dict[str, object]] = response.json()
         return found
@@ -215,9 +211,7 @@ class Receiver:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
-        headers = {
-            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
-        }
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         status = 500 if len(self.requests) < self.fail_first else 200
         self.requests.append((headers, body, status))

@@ -184,9 +184,7 @@ def test_monitoring_services_mount_the_repo_configs(compose: dict[str, Any]) -> 
 
 
 def test_dockerfile_installs_the_project_as_a_non_root_user() -> None:
-    lines = [
-        ln.strip() for ln in DOCKERFILE.read_text().splitlines() if ln.strip() and not ln.startswith("#")
-    ]
+    lines = [ln.strip() for ln in DOCKERFILE.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     assert lines[0].startswith("FROM python:3.11-slim"), lines[0]
     assert any(ln.startswith("RUN pip install .") for ln in lines)
     users = [ln.split()[1] for ln in lines if ln.startswith("USER ")]
@@ -256,9 +254,7 @@ def test_prometheus_rules_fire_when_they_should(tmp_path: Path) -> None:
             ],
             "promql_expr_test": [
                 _firing("1m"),
-                _firing(
-                    "5m", "SahelwatchServiceDown", "SahelwatchDeadLetter", "SahelwatchAlertDeliveryFailing"
-                ),
+                _firing("5m", "SahelwatchServiceDown", "SahelwatchDeadLetter", "SahelwatchAlertDeliveryFailing"),
             ],
         },
         {  # failure rates: geocoding 1 failure per 6 attempts, alerting only failures, extraction none
@@ -273,12 +269,8 @@ def test_prometheus_rules_fire_when_they_should(tmp_path: Path) -> None:
                     **svc,
                 ),
                 _series("sahelwatch_messages_processed_total", "0+60x12", stage="extraction", **svc),
-                _series(
-                    "sahelwatch_messages_failed_total", "0x12", stage="extraction", reason="transient", **svc
-                ),
-                _series(
-                    "sahelwatch_messages_failed_total", "0+1x12", stage="alerting", reason="permanent", **svc
-                ),
+                _series("sahelwatch_messages_failed_total", "0x12", stage="extraction", reason="transient", **svc),
+                _series("sahelwatch_messages_failed_total", "0+1x12", stage="alerting", reason="permanent", **svc),
             ],
             "promql_expr_test": [
                 _firing("3m"),
@@ -299,12 +291,8 @@ def test_prometheus_rules_fire_when_they_should(tmp_path: Path) -> None:
         {  # ingest->alerting p99 between 1 s and 2.5 s; extraction's slowness is not this alert's business
             "interval": "1m",
             "input_series": [
-                _series(
-                    "sahelwatch_ingest_to_stage_seconds_bucket", "0+90x20", stage="alerting", le="1", **svc
-                ),
-                _series(
-                    "sahelwatch_ingest_to_stage_seconds_bucket", "0+100x20", stage="alerting", le="2.5", **svc
-                ),
+                _series("sahelwatch_ingest_to_stage_seconds_bucket", "0+90x20", stage="alerting", le="1", **svc),
+                _series("sahelwatch_ingest_to_stage_seconds_bucket", "0+100x20", stage="alerting", le="2.5", **svc),
                 _series(
                     "sahelwatch_ingest_to_stage_seconds_bucket",
                     "0+100x20",
@@ -312,9 +300,7 @@ def test_prometheus_rules_fire_when_they_should(tmp_path: Path) -> None:
                     le="+Inf",
                     **svc,
                 ),
-                _series(
-                    "sahelwatch_ingest_to_stage_seconds_bucket", "0+0x20", stage="extraction", le="1", **svc
-                ),
+                _series("sahelwatch_ingest_to_stage_seconds_bucket", "0+0x20", stage="extraction", le="1", **svc),
                 _series(
                     "sahelwatch_ingest_to_stage_seconds_bucket",
                     "0+100x20",
@@ -466,9 +452,7 @@ def test_dashboard_and_rules_use_only_metrics_that_exist() -> None:
 
 
 def test_grafana_provisioning_points_at_the_dashboards() -> None:
-    datasources = yaml.safe_load(
-        (GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml").read_text()
-    )
+    datasources = yaml.safe_load((GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml").read_text())
     (source,) = datasources["datasources"]
     assert source["type"] == "prometheus" and source["url"] == "http://prometheus:9090"
     providers = yaml.safe_load((GRAFANA_DIR / "provisioning" / "dashboards" / "dashboards.yml").read_text())
@@ -521,9 +505,7 @@ def test_real_prometheus_scrapes_our_registry_with_the_rules_loaded(tmp_path: Pa
         "scrape_configs": [
             {
                 "job_name": "sahelwatch",
-                "static_configs": [
-                    {"targets": [f"127.0.0.1:{metrics_port}"], "labels": {"service": "ingest"}}
-                ],
+                "static_configs": [{"targets": [f"127.0.0.1:{metrics_port}"], "labels": {"service": "ingest"}}],
             }
         ],
     }
@@ -544,9 +526,7 @@ def test_real_prometheus_scrapes_our_registry_with_the_rules_loaded(tmp_path: Pa
 
         def target_up() -> bool:
             if proc.poll() is not None:
-                pytest.fail(
-                    f"prometheus exited {proc.returncode}:\n{(tmp_path / 'prometheus.log').read_text()}"
-                )
+                pytest.fail(f"prometheus exited {proc.returncode}:\n{(tmp_path / 'prometheus.log').read_text()}")
             targets = _get_json(f"{api}/targets")["data"]["activeTargets"]
             return any(t["labels"].get("job") == "sahelwatch" and t["health"] == "up" for t in targets)
 
@@ -566,9 +546,7 @@ def test_real_prometheus_scrapes_our_registry_with_the_rules_loaded(tmp_path: Pa
             return rules if rules and all(r.get("lastEvaluation", "").startswith("2") for r in rules) else []
 
         rules = _wait_for("the alert rules to be evaluated", rules_evaluated)
-        expected = {
-            r["alert"] for g in yaml.safe_load(PROMETHEUS_RULES.read_text())["groups"] for r in g["rules"]
-        }
+        expected = {r["alert"] for g in yaml.safe_load(PROMETHEUS_RULES.read_text())["groups"] for r in g["rules"]}
         assert {r["name"] for r in rules} == expected
         broken = {r["name"]: r.get("lastError") for r in rules if r["health"] != "ok"}
         assert not broken, broken

@@ -20,7 +20,14 @@ def test_asyncapi_document_is_current(stage: str) -> None:
 
 def test_every_stream_payload_is_documented() -> None:
     text = "".join(asyncapi_yaml(s) for s in ("ingest", "extraction", "geocoding", "alerting"))
-    for address in ("articles", "incidents.extracted", "incidents.geocoded", "incidents", "alerts", "dlq.alerting"):
+    for address in (
+        "articles",
+        "incidents.extracted",
+        "incidents.geocoded",
+        "incidents",
+        "alerts",
+        "dlq.alerting",
+    ):
         assert f"address: {address}\n" in text, address
     for model in ("Article", "IncidentRecord", "CanonicalIncident", "Alert", "DeadLetter"):
         assert f"title: {model}\n" in text, model

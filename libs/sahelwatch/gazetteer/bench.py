@@ -82,8 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(args.articles.glob("*.txt"))]
     else:
         texts = [
-            _SAMPLE_TEXT.format(**{k: rng.choice(populated).name for k in "abcd"}, r="Mopti") * 4
-            for _ in range(500)
+            _SAMPLE_TEXT.format(**{k: rng.choice(populated).name for k in "abcd"}, r="Mopti") * 4 for _ in range(500)
         ]
     started = time.perf_counter()
     rounds = 0

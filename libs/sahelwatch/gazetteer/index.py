@@ -6,9 +6,11 @@ are slotted dataclasses, name keys are interned and map to tuples of place posit
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 
 from rapidfuzz import fuzz, process
 
@@ -70,6 +72,21 @@ def prior(place: Place) -> float:
     return base + min(0.02, 0.005 * (place.names_count - 1))
 
 
+MAJOR_SEATS = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3"})
+
+
+@functools.cache
+def fallback_admin1_names() -> dict[tuple[str, str], str]:
+    """(country code, admin1 code) -> region name, shipped with the package (admin1_names.tsv)."""
+    text = resources.files("sahelwatch.gazetteer").joinpath("admin1_names.tsv").read_text(encoding="utf-8")
+    table: dict[tuple[str, str], str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            country, code, name = line.split("\t")
+            table[(country, code)] = name
+    return table
+
+
 @dataclass(frozen=True, slots=True)
 class Country:
     code: str
@@ -107,7 +124,7 @@ class Gazetteer:
         self.countries: dict[str, Country] = {}
         self._country_keys: dict[str, str] = dict(_COUNTRY_ALIASES)
         self._buckets: dict[tuple[str, int], list[str]] = {}
-        self._spans = SpanFinder(self._span_kind)
+        self._spans = SpanFinder(self._span_kind, self._is_major)
 
     # ------------------------------------------------------------------ building
 
@@ -145,9 +162,7 @@ class Gazetteer:
         if code == "ADM1":
             self._admin1.setdefault((place.country_code, place.admin1_code), pos)
             for key in keys:
-                self._regions.setdefault(strip_admin_words(key), []).append(
-                    (place.country_code, place.admin1_code)
-                )
+                self._regions.setdefault(strip_admin_words(key), []).append((place.country_code, place.admin1_code))
         elif code == "ADM2":
             self._admin2.setdefault((place.country_code, place.admin1_code, place.admin2_code), pos)
             self._admin2.setdefault((place.country_code, place.admin1_code, str(place.geonameid)), pos)
@@ -241,9 +256,7 @@ class Gazetteer:
         bucket = [k for n in range(low, high + 1) for k in self._buckets.get((key[0], n), ())]
         found: list[tuple[Place, float]] = []
         seen: set[int] = set()
-        for choice, score, _ in process.extract(
-            key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
-        ):
+        for choice, score, _ in process.extract(key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
             for pos in self._compact[choice]:
                 if pos not in seen:
                     seen.add(pos)
@@ -284,7 +297,9 @@ class Gazetteer:
 
     def admin1_name(self, place: Place) -> str | None:
         pos = self._admin1.get((place.country_code, place.admin1_code))
-        return display_admin(self.places[pos].name) if pos is not None else None
+        if pos is None:
+            return fallback_admin1_names().get((place.country_code, place.admin1_code))
+        return display_admin(self.places[pos].name)
 
     def admin2_name(self, place: Place) -> str | None:
         pos = self._admin2.get((place.country_code, place.admin1_code, place.admin2_code))
@@ -295,6 +310,11 @@ class Gazetteer:
     def find_spans(self, text: str) -> list[PlaceSpan]:
         """Known place names in ``text``, longest match first, non-overlapping, in text order."""
         return self._spans.find(text)
+
+    def _is_major(self, key: str) -> bool:
+        """An administrative seat or a town of 20,000 people or more goes by this name."""
+        positions = self._names.get(key) or ()
+        return any(self.places[p].feature_code in MAJOR_SEATS or self.places[p].population >= 20_000 for p in positions)
 
     def _span_kind(self, key: str, sentence_initial: bool) -> PlaceKind | None:
         """What a capitalised n-gram most likely names, or None when it is not worth a span."""

@@ -23,9 +23,7 @@ _ENDERS = frozenset(".!?:;\n•|")
 _REGION_AFTER = re.compile(r"^\s*(?:region|région)\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(r"\b(?:region|région)\s+(?:of|de|du|d['’])\s*$", re.IGNORECASE)
 _WATER_AFTER = re.compile(r"^\s*(?:river|lake|valley|forest|wadi)\b", re.IGNORECASE)
-_WATER_BEFORE = re.compile(
-    r"\b(?:fleuve|lac|rivière|vallée|forêt|oued)\s+(?:du |de la |de |d['’])?$", re.IGNORECASE
-)
+_WATER_BEFORE = re.compile(r"\b(?:fleuve|lac|rivière|vallée|forêt|oued)\s+(?:du |de la |de |d['’])?$", re.IGNORECASE)
 _CERCLE_NEAR = re.compile(r"^\s*(?:cercle|circle|district)\b", re.IGNORECASE)
 _CERCLE_BEFORE = re.compile(r"\b(?:cercle|circle)\s+(?:of|de|du|d['’])\s*$", re.IGNORECASE)
 
@@ -64,8 +62,11 @@ GEO_WORDS = frozenset(_GEO_WORDS.split())
 class SpanFinder:
     """Greedy left-to-right longest match of capitalised n-grams; kinds memoised per key."""
 
-    def __init__(self, kind_of: Callable[[str, bool], PlaceKind | None]) -> None:
+    def __init__(
+        self, kind_of: Callable[[str, bool], PlaceKind | None], major: Callable[[str], bool] | None = None
+    ) -> None:
         self._kind_of = kind_of
+        self._major = major
         self._memo: dict[tuple[str, bool], PlaceKind | None] = {}
 
     def kind(self, key: str, sentence_initial: bool) -> PlaceKind | None:
@@ -115,9 +116,7 @@ class SpanFinder:
             i = j + 1
         return spans
 
-    def _in_person_name(
-        self, text: str, tokens: list[tuple[int, int, str]], i: int, spans: list[PlaceSpan]
-    ) -> bool:
+    def _in_person_name(self, text: str, tokens: list[tuple[int, int, str]], i: int, spans: list[PlaceSpan]) -> bool:
         """'Moussa Traoré', 'Katiba Macina': right after a capitalised word that is not a place,
         not a geographic word and not the first word of a sentence, a name is a surname."""
         if i == 0 or text[tokens[i - 1][1] : tokens[i][0]] != " ":
@@ -134,9 +133,12 @@ class SpanFinder:
 
     def _head_of_unknown(self, text: str, tokens: list[tuple[int, int, str]], i: int, j: int) -> bool:
         """'Tin Korazeyna', 'Dana Amassagou': one word, then a capitalised word the gazetteer does
-        not know: the first part of an unknown name (acronyms after it do not count)."""
+        not know: the first part of an unknown name (acronyms after it do not count) -- unless the
+        word is an administrative seat or a sizeable town."""
         if i != j or j + 1 >= len(tokens) or text[tokens[j][1] : tokens[j + 1][0]] != " ":
             return False
+        if self._major is not None and self._major(normalize(tokens[j][2])):
+            return False  # a town that matters, then a quarter: "Kati Koko-Plateau", "Gao Château"
         following = tokens[j + 1][2]
         key = normalize(following)
         return (

@@ -39,9 +39,7 @@ class AlertmanagerChannel:
 
 
 class WebhookChannel:
-    def __init__(
-        self, url: str, secret: str, *, retry: RetryPolicy = ONE_ATTEMPT, count: bool = False
-    ) -> None:
+    def __init__(self, url: str, secret: str, *, retry: RetryPolicy = ONE_ATTEMPT, count: bool = False) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(f"webhook URL must be http(s)://host/...: {url!r}")

@@ -72,8 +72,7 @@ class DeliveryFailed(SahelwatchError):
 
     def __init__(self, result: DeliveryResult) -> None:
         super().__init__(
-            f"{result.channel} delivery to {result.target} failed after {result.attempts} attempt(s): "
-            f"{result.error}"
+            f"{result.channel} delivery to {result.target} failed after {result.attempts} attempt(s): {result.error}"
         )
         self.result = result
 

@@ -61,6 +61,4 @@ async def deliver(
         async with httpx.AsyncClient(timeout=request_timeout) as own:
             return await own.post(url, content=body, headers=sent)
 
-    return await send_with_retry(
-        CHANNEL, url, attempt, retry or RetryPolicy(), delivery_id=ident, count=count
-    )
+    return await send_with_retry(CHANNEL, url, attempt, retry or RetryPolicy(), delivery_id=ident, count=count)

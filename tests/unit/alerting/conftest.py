@@ -53,9 +53,7 @@ def make_record(
         ],
         "fatalities": 2,
         "summary": "An improvised explosive device hit a FAMa convoy near Gao, killing two soldiers.",
-        "evidence": [
-            Evidence(field="fatalities", sentence="Two soldiers were killed when their vehicle hit an IED.")
-        ],
+        "evidence": [Evidence(field="fatalities", sentence="Two soldiers were killed when their vehicle hit an IED.")],
     }
     base.update(fields)
     return IncidentRecord(**base)

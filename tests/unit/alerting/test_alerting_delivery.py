@@ -129,9 +129,7 @@ async def test_webhook_retries_server_errors_with_backoff_until_the_budget(alert
 
 
 def test_channels_from_settings() -> None:
-    settings = Settings(
-        alertmanager_url="http://am:9093", webhook_urls=["https://x.test/hook"], webhook_secret="s"
-    )
+    settings = Settings(alertmanager_url="http://am:9093", webhook_urls=["https://x.test/hook"], webhook_secret="s")
     channels = channels_from_settings(settings)
     assert [c.name for c in channels] == ["alertmanager", "webhook:x.test/hook"]
     with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):

@@ -83,9 +83,7 @@ def test_sixty_km_apart_is_not_merged(record: RecordFactory) -> None:
     assert same_incident(far, inc) is None
 
 
-def test_different_event_families_and_kinds_are_not_merged(
-    record: RecordFactory, advisory: RecordFactory
-) -> None:
+def test_different_event_families_and_kinds_are_not_merged(record: RecordFactory, advisory: RecordFactory) -> None:
     inc = new_incident(record("art-a:0"), NOW)
     protest = record("art-b:0", event_type="Protests", sub_event_type="Peaceful protest")
     assert same_incident(protest, inc) is None
@@ -108,9 +106,7 @@ def test_week_precision_overlaps_a_day_in_that_week(record: RecordFactory) -> No
 def test_region_only_report_needs_corroboration(record: RecordFactory) -> None:
     inc = new_incident(record("art-a:0"), NOW)
     region = {"name": "Gao", "latitude": 16.5, "longitude": 0.5}
-    bare = record(
-        "art-b:0", location=region, geo_precision=3, actors=[], fatalities=None, summary=None, evidence=[]
-    )
+    bare = record("art-b:0", location=region, geo_precision=3, actors=[], fatalities=None, summary=None, evidence=[])
     corroborated = record("art-c:0", location=region, geo_precision=3)
     assert same_incident(bare, inc) is None
     assert same_incident(corroborated, inc) is not None
@@ -154,9 +150,7 @@ def test_sharper_place_and_date_update_the_incident(record: RecordFactory) -> No
         "art-a:0", location={"name": "Gao", "latitude": 16.5, "longitude": 0.5}, geo_precision=3, precision=2
     )
     inc = new_incident(vague, NOW)
-    sharp = record(
-        "art-b:0", published=LATER, location={"name": "Tabankort", "latitude": 16.3, "longitude": 0.1}
-    )
+    sharp = record("art-b:0", published=LATER, location={"name": "Tabankort", "latitude": 16.3, "longitude": 0.1})
     updated, change = absorb(inc, sharp, NOW)
     assert change is not None and updated.version == 2
     assert updated.location is not None and updated.location.name == "Tabankort"
@@ -186,9 +180,7 @@ def test_adding_a_source_without_new_facts_keeps_the_version(record: RecordFacto
 def test_advisories_merge_with_advisories_of_the_same_issuer(advisory: RecordFactory) -> None:
     first = new_incident(advisory("adv-a:0"), NOW)
     repeat = advisory("adv-b:0", event_date=date(2026, 11, 20))
-    other_issuer = advisory(
-        "adv-c:0", advisory={"issuer": "French Embassy", "level": "leave", "area": "Mali"}
-    )
+    other_issuer = advisory("adv-c:0", advisory={"issuer": "French Embassy", "level": "leave", "area": "Mali"})
     months_later = advisory("adv-d:0", event_date=date(2027, 2, 1))
     assert same_incident(repeat, first) is not None
     assert same_incident(other_issuer, first) is None
@@ -199,9 +191,7 @@ def test_merge_all_is_order_independent(record: RecordFactory, advisory: RecordF
     records = [
         record("art-a:0"),
         record("art-b:0", published=LATER, fatalities=7),
-        record(
-            "art-b:1", location={"name": "Mopti", "admin1": "Mopti", "latitude": 14.49, "longitude": -4.2}
-        ),
+        record("art-b:1", location={"name": "Mopti", "admin1": "Mopti", "latitude": 14.49, "longitude": -4.2}),
         record("art-c:0", event_date=date(2026, 11, 12)),
         advisory("adv-a:0"),
         advisory("adv-b:0", published=LATER),

@@ -120,12 +120,8 @@ def test_alert_ids_are_stable_and_updates_realert_only_past_a_threshold(record: 
 
 
 def test_an_update_that_newly_matches_a_rule_is_a_follow_up(record: RecordFactory) -> None:
-    ruleset = rules(
-        {"name": "near-kati", "near": [{"name": "Kati", "lat": 12.744, "lon": -8.072, "radius_km": 10}]}
-    )
-    vague = incident(
-        record, location={"name": "Koulikoro", "latitude": 13.5, "longitude": -7.0}, geo_precision=3
-    )
+    ruleset = rules({"name": "near-kati", "near": [{"name": "Kati", "lat": 12.744, "lon": -8.072, "radius_km": 10}]})
+    vague = incident(record, location={"name": "Koulikoro", "latitude": 13.5, "longitude": -7.0}, geo_precision=3)
     assert ruleset.evaluate(vague) == []
     sharp, _ = absorb(vague, record("art-b:0", location=KATI), NOW)
     (alert,) = ruleset.evaluate(sharp, vague)
@@ -151,9 +147,7 @@ def test_conditions_combine_with_and_lists_with_or(record: RecordFactory) -> Non
     assert ruleset.evaluate(incident(record)) == []  # Gao region
     assert ruleset.evaluate(incident(record, location=segou, actors=[Actor(name="Dozo militias")])) == []
     assert ruleset.evaluate(incident(record, location=segou, summary="A bomb exploded.", evidence=[])) == []
-    assert (
-        ruleset.evaluate(incident(record, location=segou, event_type="Protests", sub_event_type=None)) == []
-    )
+    assert ruleset.evaluate(incident(record, location=segou, event_type="Protests", sub_event_type=None)) == []
 
 
 def test_geojson_area_rule_inline_and_from_file(record: RecordFactory, tmp_path: Path) -> None:
@@ -181,9 +175,7 @@ def test_geojson_area_rule_inline_and_from_file(record: RecordFactory, tmp_path:
 
 
 def test_windowed_rule_counts_incidents_in_a_region(record: RecordFactory) -> None:
-    ruleset = rules(
-        {"name": "surge", "kind": "event", "severity": "critical", "window": {"count": 3, "hours": 24}}
-    )
+    ruleset = rules({"name": "surge", "kind": "event", "severity": "critical", "window": {"count": 3, "hours": 24}})
     mopti = {"name": "Mopti", "admin1": "Mopti", "latitude": 14.49, "longitude": -4.2}
     day = date(2026, 11, 17)
     a = incident(record, "a:0", location=mopti, event_date=day)
@@ -215,9 +207,7 @@ def test_disabled_rules_and_titles(record: RecordFactory) -> None:
 # --------------------------------------------------------------------------- reload
 
 
-def test_rulebook_reloads_on_change_and_keeps_old_rules_when_invalid(
-    tmp_path: Path, record: RecordFactory
-) -> None:
+def test_rulebook_reloads_on_change_and_keeps_old_rules_when_invalid(tmp_path: Path, record: RecordFactory) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text("rules:\n  - {name: everything}\n")
     book = RuleBook(path)
@@ -232,11 +222,7 @@ def test_rulebook_reloads_on_change_and_keeps_old_rules_when_invalid(
     assert book.current().names == ["deadly"] and book.last_error is None
     rewrite("rules:\n  - {name: deadly, fatalities_at_least: -3}\n", 2)
     assert book.current().names == ["deadly"]
-    assert (
-        book.last_error is not None
-        and "'deadly'" in book.last_error
-        and "fatalities_at_least" in book.last_error
-    )
+    assert book.last_error is not None and "'deadly'" in book.last_error and "fatalities_at_least" in book.last_error
     rewrite("rules:\n  - {name: fixed}\n", 3)
     assert book.current().names == ["fixed"] and book.last_error is None
     path.unlink()
@@ -252,9 +238,7 @@ def test_rulebook_refuses_an_invalid_file_at_start(tmp_path: Path) -> None:
 
 def test_a_raised_advisory_realerts(advisory: RecordFactory) -> None:
     ruleset = load_rules()
-    first = new_incident(
-        advisory("adv-a:0", advisory={"issuer": "US Embassy", "level": "ordered departure"}), NOW
-    )
+    first = new_incident(advisory("adv-a:0", advisory={"issuer": "US Embassy", "level": "ordered departure"}), NOW)
     (alert,) = ruleset.evaluate(first)
     same_level, _ = absorb(
         first, advisory("adv-b:0", advisory={"issuer": "US Embassy", "level": "ordered departure"}), NOW

@@ -12,12 +12,28 @@ from sahelwatch.places import PlaceKind, PlaceSpan
 from services.extraction.actors import ActorDictionary
 
 NAMES: dict[str, PlaceKind] = {
-    "Gao": "settlement", "Bamako": "settlement", "Kati": "settlement", "Timbuktu": "settlement",
-    "Mopti": "settlement", "Douentza": "settlement", "Boni": "settlement", "Menaka": "settlement",
-    "Niono": "settlement", "Hombori": "settlement", "Diafarabe": "settlement", "Tessalit": "settlement",
-    "Sevare": "settlement", "Segou": "settlement", "Kidal": "settlement", "Ansongo": "settlement",
-    "Mali": "country", "Niger": "country", "Burkina Faso": "country", "Algeria": "country",
-    "Tillaberi": "admin1", "Koulikoro": "admin1",
+    "Gao": "settlement",
+    "Bamako": "settlement",
+    "Kati": "settlement",
+    "Timbuktu": "settlement",
+    "Mopti": "settlement",
+    "Douentza": "settlement",
+    "Boni": "settlement",
+    "Menaka": "settlement",
+    "Niono": "settlement",
+    "Hombori": "settlement",
+    "Diafarabe": "settlement",
+    "Tessalit": "settlement",
+    "Sevare": "settlement",
+    "Segou": "settlement",
+    "Kidal": "settlement",
+    "Ansongo": "settlement",
+    "Mali": "country",
+    "Niger": "country",
+    "Burkina Faso": "country",
+    "Algeria": "country",
+    "Tillaberi": "admin1",
+    "Koulikoro": "admin1",
 }
 
 
@@ -43,5 +59,13 @@ def actors() -> ActorDictionary:
 
 def make_article(text: str, published: str | None = "2024-03-15", article_id: str = "a1") -> Article:
     pub = datetime.fromisoformat(published).replace(tzinfo=UTC) if published else None
-    return Article(trace_id="t-1", article_id=article_id, url="https://example.org/x", source="example",
-                   published_at=pub, text=text, path=f"/tmp/{article_id}.txt", content_hash="h")
+    return Article(
+        trace_id="t-1",
+        article_id=article_id,
+        url="https://example.org/x",
+        source="example",
+        published_at=pub,
+        text=text,
+        path=f"/tmp/{article_id}.txt",
+        content_hash="h",
+    )

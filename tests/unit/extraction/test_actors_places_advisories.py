@@ -28,10 +28,16 @@ def test_agent_after_by_is_perpetrator(actors: ActorDictionary) -> None:
 
 def test_operator_file_extends_dictionary(tmp_path: Path) -> None:
     extra = tmp_path / "more.yaml"
-    extra.write_text("actors:\n  - name: Katiba Serma\n    type: Rebel group\n    aliases: [Serma brigade]\n"
-                     "  - name: JNIM\n    aliases: [the Nusrat group]\n", encoding="utf-8")
+    extra.write_text(
+        "actors:\n  - name: Katiba Serma\n    type: Rebel group\n    aliases: [Serma brigade]\n"
+        "  - name: JNIM\n    aliases: [the Nusrat group]\n",
+        encoding="utf-8",
+    )
     d = ActorDictionary.load(extra)
-    assert [a.name for a in d.find("The Serma brigade and the Nusrat group fought.")] == ["Katiba Serma", "JNIM"]
+    assert [a.name for a in d.find("The Serma brigade and the Nusrat group fought.")] == [
+        "Katiba Serma",
+        "JNIM",
+    ]
 
 
 def test_bad_operator_file_is_refused(tmp_path: Path) -> None:
@@ -42,8 +48,10 @@ def test_bad_operator_file_is_refused(tmp_path: Path) -> None:
 
 
 def places(text: str, index: ListIndex) -> list[tuple[str, str, float | None, str | None]]:
-    return [(f.mention.name, f.mention.relation, f.mention.distance_km, f.mention.direction)
-            for f in find_places(text, index.find_spans(text))]
+    return [
+        (f.mention.name, f.mention.relation, f.mention.distance_km, f.mention.direction)
+        for f in find_places(text, index.find_spans(text))
+    ]
 
 
 def test_relations(index: ListIndex) -> None:
@@ -55,8 +63,7 @@ def test_relations(index: ListIndex) -> None:
 
 
 def test_anchor_describing_a_town_is_not_a_second_place(index: ListIndex) -> None:
-    assert places("Gunmen attacked Sevare, a town 12 km from Mopti, at dawn.", index) == [
-        ("Sevare", "in", None, None)]
+    assert places("Gunmen attacked Sevare, a town 12 km from Mopti, at dawn.", index) == [("Sevare", "in", None, None)]
 
 
 def test_destination_and_speaker_place_dropped(index: ListIndex) -> None:
@@ -65,11 +72,12 @@ def test_destination_and_speaker_place_dropped(index: ListIndex) -> None:
 
 
 def test_admin_hint_and_fallback_name(index: ListIndex) -> None:
-    found = find_places("Shots were fired in Boni (Douentza, Mopti) overnight.",
-                        index.find_spans("Shots were fired in Boni (Douentza, Mopti) overnight."))
+    found = find_places(
+        "Shots were fired in Boni (Douentza, Mopti) overnight.",
+        index.find_spans("Shots were fired in Boni (Douentza, Mopti) overnight."),
+    )
     assert found[0].mention.admin_hint == "Douentza, Mopti"
-    assert places("Gunmen raided the village of Tiguila-Sud at night.", index) == [
-        ("Tiguila-Sud", "in", None, None)]
+    assert places("Gunmen raided the village of Tiguila-Sud at night.", index) == [("Tiguila-Sud", "in", None, None)]
 
 
 def test_advisories() -> None:
@@ -82,11 +90,16 @@ def test_advisories() -> None:
 
 def test_generic_soldiers_follow_the_story_country(actors: ActorDictionary) -> None:
     assert [a.name for a in actors.find("Gunmen attacked soldiers.", country="Niger")] == [
-        "Unidentified armed group", "Niger armed forces"]
+        "Unidentified armed group",
+        "Niger armed forces",
+    ]
     assert [a.name for a in actors.find("Gunmen attacked soldiers.", country="Mali")][1] == (
-        "Malian Armed Forces (FAMa)")
+        "Malian Armed Forces (FAMa)"
+    )
 
 
 def test_listed_unknown_name_after_a_known_town(index: ListIndex) -> None:
     assert [p[0] for p in places("Militants attacked posts in Boni and Tiguila on Friday.", index)] == [
-        "Boni", "Tiguila"]
+        "Boni",
+        "Tiguila",
+    ]

@@ -33,9 +33,15 @@ def sub_type(text: str, index: ListIndex) -> str | None:
 @pytest.mark.parametrize(
     ("text", "sub"),
     [
-        ("On Monday militants ambushed an army convoy near Boni with an IED followed by small arms fire, "
-         "killing three soldiers.", "Armed clash"),
-        ("On Monday an IED struck a bus near Boni, killing three passengers.", "Remote explosive/landmine/IED"),
+        (
+            "On Monday militants ambushed an army convoy near Boni with an IED followed by small arms fire, "
+            "killing three soldiers.",
+            "Armed clash",
+        ),
+        (
+            "On Monday an IED struck a bus near Boni, killing three passengers.",
+            "Remote explosive/landmine/IED",
+        ),
         ("On Monday gunmen abducted and executed four traders near Boni.", "Attack"),
         ("On Monday gunmen abducted four traders near Boni.", "Abduction/forced disappearance"),
         ("On Monday soldiers arrested and tortured six herders in Boni.", "Attack"),

@@ -16,7 +16,8 @@ def test_one_incident_with_all_fields(index: ListIndex) -> None:
         "Roadside bomb kills soldiers near Gao\n"
         "Four Malian soldiers were killed and six wounded on Wednesday when their vehicle hit an IED "
         "near Gao, the army said.\n"
-        "Militants first struck the region in 2012.")
+        "Militants first struck the region in 2012."
+    )
     recs = extract_records(art, index)
     assert len(recs) == 1
     r = recs[0]
@@ -36,10 +37,13 @@ def test_several_incidents_one_per_place_and_day(index: ListIndex) -> None:
     art = make_article(
         "Gunmen killed seven villagers in Boni on Tuesday.\n\n"
         "Separately, the army said on Thursday that it had arrested 12 suspects in Niono.\n\n"
-        "In 2019, a massacre in Mopti left 160 dead.")
+        "In 2019, a massacre in Mopti left 160 dead."
+    )
     recs = extract_records(art, index)
     assert [(r.place.name if r.place else None, r.sub_event_type) for r in recs] == [
-        ("Boni", "Attack"), ("Niono", "Arrests")]
+        ("Boni", "Attack"),
+        ("Niono", "Arrests"),
+    ]
     assert recs[0].fatalities == 7 and recs[1].fatalities is None
     assert [r.record_id for r in recs] == ["a1:0", "a1:1"]
 
@@ -47,7 +51,8 @@ def test_several_incidents_one_per_place_and_day(index: ListIndex) -> None:
 def test_toll_across_parties_and_sentences(index: ListIndex) -> None:
     art = make_article(
         "Jihadists attacked an army post in Hombori on Sunday, killing three soldiers.\n"
-        "Eleven assailants were also killed, the army said.")
+        "Eleven assailants were also killed, the army said."
+    )
     r = extract_records(art, index)[0]
     assert r.fatalities == 14 and r.sub_event_type == "Armed clash"
 
@@ -55,7 +60,8 @@ def test_toll_across_parties_and_sentences(index: ListIndex) -> None:
 def test_revised_toll_and_earlier_toll(index: ListIndex) -> None:
     art = make_article(
         "Twenty civilians were killed in an attack on Diafarabe on Monday.\n"
-        "A local official had earlier said 12 people were killed.")
+        "A local official had earlier said 12 people were killed."
+    )
     assert extract_records(art, index)[0].fatalities == 20
 
 
@@ -85,15 +91,18 @@ def test_kidnapping_fatalities_null_and_abducted_counted(index: ListIndex) -> No
 def test_country_level_report_folds_into_the_town(index: ListIndex) -> None:
     art = make_article(
         "At least 15 soldiers killed in Niger\n"
-        "Militants on motorbikes attacked an army patrol near the town of Tessalit on Thursday.")
+        "Militants on motorbikes attacked an army patrol near the town of Tessalit on Thursday."
+    )
     recs = extract_records(art, index)
     assert len(recs) == 1 and recs[0].place is not None and recs[0].place.name == "Tessalit"
     assert recs[0].fatalities == 15
 
 
 def test_nothing_from_background_or_sport(index: ListIndex) -> None:
-    art = make_article("The national team will play in Bamako. Their coach has a more attacking style.\n"
-                       "Since 2012 the conflict has killed thousands.")
+    art = make_article(
+        "The national team will play in Bamako. Their coach has a more attacking style.\n"
+        "Since 2012 the conflict has killed thousands."
+    )
     assert extract_records(art, index) == []
 
 
@@ -119,28 +128,33 @@ def test_unknown_village_alone_is_kept_by_name(index: ListIndex) -> None:
 
 def test_spelling_variants_of_one_place_are_one_incident(index: ListIndex) -> None:
     spans = ListIndex({"Tessalit": "settlement", "Tessalite": "settlement"})
-    art = make_article("A drone strike hit Tessalit on Sunday, killing 9 people.\n"
-                       "The strike on Tessalite destroyed a market.")
+    art = make_article(
+        "A drone strike hit Tessalit on Sunday, killing 9 people.\nThe strike on Tessalite destroyed a market."
+    )
     assert len(extract_records(art, spans)) == 1
 
 
 def test_arrest_and_clash_in_one_town_are_two_events(index: ListIndex) -> None:
-    art = make_article("Jihadists ambushed an army patrol in Gao on Tuesday, killing four soldiers.\n\n"
-                       "Police in Gao later arrested three traders accused of smuggling fuel.")
+    art = make_article(
+        "Jihadists ambushed an army patrol in Gao on Tuesday, killing four soldiers.\n\n"
+        "Police in Gao later arrested three traders accused of smuggling fuel."
+    )
     assert [r.sub_event_type for r in extract_records(art, index)] == ["Armed clash", "Arrests"]
 
 
 def test_dateline_date_is_not_the_event_date(index: ListIndex) -> None:
-    art = make_article("Bamako, March 14 (Reuters) - Rebels clashed with troops near Kidal on Tuesday, "
-                       "killing eight fighters.")
+    art = make_article(
+        "Bamako, March 14 (Reuters) - Rebels clashed with troops near Kidal on Tuesday, killing eight fighters."
+    )
     r = extract_records(art, index)[0]
     assert r.event_date == date(2024, 3, 12)
     assert r.place is not None and r.place.name == "Kidal"
 
 
 def test_mention_of_an_old_deal_is_not_an_agreement(index: ListIndex) -> None:
-    art = make_article("Fighting resumed near Kidal on Tuesday after the junta ended a 2015 peace deal, "
-                       "killing 3 rebels.")
+    art = make_article(
+        "Fighting resumed near Kidal on Tuesday after the junta ended a 2015 peace deal, killing 3 rebels."
+    )
     assert extract_records(art, index)[0].sub_event_type == "Armed clash"
 
 
@@ -149,7 +163,8 @@ def test_region_toll_told_apart_from_a_town_incident_stays_its_own(index: ListIn
         "Eight soldiers were killed on Monday in the central region of Segou, the army said.\n\n"
         "Their convoy hit a mine before being ambushed.\n\n"
         "Officials praised the troops.\n\n"
-        "Separately, French troops said they had captured fighters in Tessalit on Sunday.")
+        "Separately, French troops said they had captured fighters in Tessalit on Sunday."
+    )
     recs = extract_records(art, index)
     regions = [r for r in recs if r.place is not None and r.place.relation == "region"]
     assert len(regions) == 1 and regions[0].place is not None and regions[0].place.name == "Segou"
@@ -162,14 +177,17 @@ def test_a_superseded_toll_is_used_when_it_is_the_only_one(index: ListIndex) -> 
 
 
 def test_revised_toll_replaces_the_first_figure(index: ListIndex) -> None:
-    art = make_article("Gunmen killed 12 villagers in Boni on Monday.\n"
-                       "By Tuesday the death toll had risen to 31, a local official said.")
+    art = make_article(
+        "Gunmen killed 12 villagers in Boni on Monday.\n"
+        "By Tuesday the death toll had risen to 31, a local official said."
+    )
     assert extract_records(art, index)[0].fatalities == 31
 
 
 def test_french_article(index: ListIndex) -> None:
-    art = make_article("Trois soldats ont été tués et cinq blessés lorsque leur véhicule a sauté sur une mine "
-                       "près de Gao, le 12 mars.")
+    art = make_article(
+        "Trois soldats ont été tués et cinq blessés lorsque leur véhicule a sauté sur une mine près de Gao, le 12 mars."
+    )
     r = extract_records(art, index)[0]
     assert r.sub_event_type == "Remote explosive/landmine/IED"
     assert (r.fatalities, r.injured, r.event_date) == (3, 5, date(2024, 3, 12))
@@ -205,11 +223,14 @@ def test_competing_claims_lowest_wins_subsets_are_not_added(index: ListIndex) ->
         "A rights group says soldiers killed 150 villagers in Boni on Monday.\n\n"
         "Witnesses described the scene.\n\n"
         "Residents buried the dead.\n\n"
-        "The army said on Tuesday it had killed 90 terrorists in Boni on Monday.")
+        "The army said on Tuesday it had killed 90 terrorists in Boni on Monday."
+    )
     r = extract_records(art, index)[0]
     assert (r.fatalities, r.fatalities_high) == (90, 150)
-    art2 = make_article("Rebels said they killed 20 soldiers and lost 4 fighters near Kidal on Monday.\n"
-                        "The army confirmed that two of its soldiers were killed.")
+    art2 = make_article(
+        "Rebels said they killed 20 soldiers and lost 4 fighters near Kidal on Monday.\n"
+        "The army confirmed that two of its soldiers were killed."
+    )
     assert extract_records(art2, index)[0].fatalities == 24
 
 

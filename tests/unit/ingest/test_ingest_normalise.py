@@ -73,14 +73,8 @@ def test_no_text_refused() -> None:
 
 
 def test_guess_language() -> None:
-    assert (
-        guess_language("Des hommes armés ont tué sept civils dans le village, selon les sources locales.")
-        == "fr"
-    )
-    assert (
-        guess_language("Gunmen killed seven civilians in the village, according to the local sources.")
-        == "en"
-    )
+    assert guess_language("Des hommes armés ont tué sept civils dans le village, selon les sources locales.") == "fr"
+    assert guess_language("Gunmen killed seven civilians in the village, according to the local sources.") == "en"
     assert guess_language("Gao Kidal") is None
 
 
