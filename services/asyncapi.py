@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sahelwatch.settings import Settings
-
 from services.cli import service_app
 
 # Building an app connects to nothing; these URLs only name the servers in the documents.

@@ -24,9 +24,9 @@ from typing import Any
 
 import httpx
 from pymongo import MongoClient
+
 from sahelwatch import storage
 from sahelwatch.settings import PROJECT_ROOT, SHARED_DIR, Settings, load_settings
-
 from services import stack
 from services.ingest.formats import parse_file, split_headers
 from services.pipeline import Pipeline

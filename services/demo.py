@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
+
 from sahelwatch import storage
 from sahelwatch.errors import StackError
 from sahelwatch.settings import Settings
-
 from services import stack
 from services.ingest.client import post_paths
 

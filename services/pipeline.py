@@ -14,7 +14,6 @@ from pathlib import Path
 from sahelwatch.contracts import Article, CanonicalIncident, IncidentRecord, PlaceMention
 from sahelwatch.gazetteer import Gazetteer, load_gazetteer
 from sahelwatch.settings import Settings
-
 from services.alerting.merge import merge_all
 from services.extraction.actors import ActorDictionary
 from services.extraction.extract import extract_records

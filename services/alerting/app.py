@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from faststream.asgi import AsgiFastStream
+
 from sahelwatch import storage, streams, telemetry
-from sahelwatch.contracts import Alert, CanonicalIncident, IncidentRecord, utcnow
+from sahelwatch.contracts import Alert, CanonicalIncident, DeadLetter, IncidentRecord, utcnow
 from sahelwatch.messaging import parse
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
-
 from services.alerting.merge import MAX_DISTANCE_KM, absorb, best_match, candidate_window, new_incident
 from services.alerting.outbox import AlertOutbox
 from services.alerting.rules import RuleBook, RuleSet
@@ -53,7 +53,20 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
     incidents = runtime.db[storage.INCIDENTS]
     alerts = runtime.db[storage.ALERTS]
     articles = runtime.db[storage.ARTICLES]
-    outbox = AlertOutbox(alerts, settings)
+
+    async def delivery_dead_letter(alert: Alert, channel: str, error: str, attempts: int) -> None:
+        letter = DeadLetter(
+            stage=f"{STAGE}-delivery",
+            stream=channel,
+            message_id=alert.alert_id,
+            attempts=attempts,
+            error=error,
+            payload=alert.model_dump_json(),
+        )
+        await stage.publisher.publish(streams.dead_letter(f"{STAGE}-delivery"), letter)
+        telemetry.DEAD_LETTERS.labels(stage=f"{STAGE}-delivery").inc()
+
+    outbox = AlertOutbox(alerts, settings, dead_letter=delivery_dead_letter)
     lock = asyncio.Lock()
 
     async def candidates(record: IncidentRecord) -> list[CanonicalIncident]:

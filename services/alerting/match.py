@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from rapidfuzz import fuzz
+
 from sahelwatch.contracts import CanonicalIncident, Evidence, IncidentRecord, Kind, Location, SourceRef
 
 MAX_DISTANCE_KM = 50.0

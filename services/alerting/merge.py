@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from sahelwatch.contracts import CanonicalIncident, Change, IncidentRecord, Location, SourceRef
-
 from services.alerting.match import (
     CANDIDATE_UPDATED_WITHIN_DAYS,
     MAX_DISTANCE_KM,

@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+
 from sahelwatch import storage, telemetry
 from sahelwatch.contracts import Alert, utcnow
 from sahelwatch.settings import Settings
-
 from services.alerting.delivery.channels import Channel, channels_from_settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,10 @@ def backoff(attempts: int, base: float = BASE_DELAY_S) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), MAX_DELAY_S))
 
 
+DeadLetterFn = Callable[[Alert, str, str, int], Awaitable[None]]
+"""(alert, channel, error, attempts): called once a delivery has spent its budget."""
+
+
 class AlertOutbox:
     fields = ("deliveries", "delivered")
 
@@ -40,7 +44,7 @@ class AlertOutbox:
         alerts: AsyncCollection[storage.Doc],
         settings: Settings,
         channels: Sequence[Channel] | None = None,
-        dead_letter: Any = None,
+        dead_letter: DeadLetterFn | None = None,
         base_delay: float = BASE_DELAY_S,
     ) -> None:
         self.alerts = alerts

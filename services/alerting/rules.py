@@ -23,12 +23,12 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from sahelwatch.contracts import Alert, CanonicalIncident, Kind
-from sahelwatch.errors import RulesError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from sahelwatch.contracts import Alert, CanonicalIncident, Kind
+from sahelwatch.errors import RulesError
 from services.alerting.match import fold, haversine_km
 from services.alerting.rules_schema import Area, RulesFile, RuleSpec, Severity
 

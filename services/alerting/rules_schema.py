@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from sahelwatch.contracts import SUB_EVENT_TYPES, EventType, Kind
 
 Severity = Literal["info", "warning", "critical"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from sahelwatch.contracts import Actor, ActorType
 
 _GENERIC_STATE = frozenset(

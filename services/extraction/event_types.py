@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 
 from sahelwatch.contracts import SUB_EVENT_TYPES, EventType
-
 from services.extraction.events import _RULES, resolve_generic
 from services.extraction.grouping import Group
 from services.extraction.mentions import Mention

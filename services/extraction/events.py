@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from sahelwatch.contracts import SUB_EVENT_TYPES, EventType
-
 from services.extraction.victims import victim_side
 
 _F = re.IGNORECASE

@@ -16,7 +16,6 @@ from sahelwatch.contracts import (
     PlaceMention,
 )
 from sahelwatch.places import PlaceIndex, PlaceSpan
-
 from services.extraction.actors import ActorDictionary
 from services.extraction.advisories import AdvisoryHit, find_advisory
 from services.extraction.dates import find_dates, infer_publication_date

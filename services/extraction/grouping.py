@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from sahelwatch.contracts import PlaceMention
 
+from sahelwatch.contracts import PlaceMention
 from services.extraction.mentions import Mention, event_places
 
 

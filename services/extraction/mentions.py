@@ -8,7 +8,6 @@ from datetime import date
 
 from sahelwatch.contracts import Actor
 from sahelwatch.places import PlaceSpan
-
 from services.extraction.actors import ActorDictionary
 from services.extraction.casualties import Casualties, sentence_casualties
 from services.extraction.dates import DateHit, find_dates

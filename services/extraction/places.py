@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sahelwatch.contracts import PlaceMention
 from sahelwatch.places import PlaceKind, PlaceSpan
-
 from services.extraction.numbers import NUMBER, parse_number
 
 _F = re.IGNORECASE

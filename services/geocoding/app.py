@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
+
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import IncidentRecord, PlaceMention, utcnow
 from sahelwatch.messaging import parse
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
-
 from services.pipeline import Pipeline
 
 STAGE = "geocoding"

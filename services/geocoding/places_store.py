@@ -11,6 +11,7 @@ from typing import Any
 
 from pymongo import GEOSPHERE, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
+
 from sahelwatch.gazetteer import Gazetteer, Place
 
 COLLECTION = "places"

@@ -17,7 +17,6 @@ from sahelwatch.gazetteer import Gazetteer, Place, Region
 from sahelwatch.gazetteer.index import LINEAR_CODES
 from sahelwatch.gazetteer.names import normalize, strip_admin_words
 from sahelwatch.telemetry import GEO_PRECISION, GEOCODE_LOOKUP_SECONDS, GEOCODE_RESULTS
-
 from services.geocoding.scoring import Evidence, Scored, haversine_km, score_candidate
 
 MAX_CANDIDATES = 5

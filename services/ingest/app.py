@@ -17,13 +17,13 @@ from faststream.redis.fastapi import RedisRouter
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
+
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import Article
 from sahelwatch.errors import BadInput
 from sahelwatch.messaging import GRACEFUL_TIMEOUT_S, PlainJsonFormat, Publisher
 from sahelwatch.runtime import register_process_metrics
 from sahelwatch.settings import Settings, load_settings
-
 from services.ingest.formats import parse_body
 from services.ingest.service import IngestService
 

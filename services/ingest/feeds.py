@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+
 from sahelwatch.errors import BadInput
 
 from .formats import RawArticle

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pymongo.asynchronous.database import AsyncDatabase
+
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import Article
 from sahelwatch.messaging import Publisher
-
 from services.ingest.formats import RawArticle
 from services.ingest.near_duplicates import NearDuplicateIndex
 from services.ingest.normalise import normalise

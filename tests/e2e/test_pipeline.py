@@ -18,10 +18,10 @@ import httpx
 import pytest
 import redis
 from pymongo import MongoClient
+
 from sahelwatch import storage, streams
 from sahelwatch.localstack import LocalServers
 from sahelwatch.settings import Settings
-
 from services import stack
 from services.ingest.client import content_type
 

@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import socket
-import subprocess
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
+
 from sahelwatch.contracts import Alert, IncidentRecord, Location
 from sahelwatch.telemetry import REGISTRY
-
 from services.alerting.delivery import (
     DeliveryFailed,
     RetryPolicy,
@@ -32,7 +28,6 @@ from services.alerting.delivery import (
 from services.alerting.merge import new_incident
 from services.alerting.rules import load_rules
 
-ALERTMANAGER = shutil.which("prometheus-alertmanager") or "/usr/bin/prometheus-alertmanager"
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
 FAST = RetryPolicy(max_attempts=5, base_delay=0.01, max_delay=0.05, jitter=0)
 
@@ -79,51 +74,6 @@ def make_alert(n: int = 0, fatalities: int = 7) -> Alert:
 
 
 # --------------------------------------------------------------------------- Alertmanager
-
-
-@pytest.fixture(scope="module")
-def alertmanager(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(ALERTMANAGER).exists():
-        pytest.skip("prometheus-alertmanager is not installed")
-    home = tmp_path_factory.mktemp("alertmanager")
-    config = home / "alertmanager.yml"
-    config.write_text("route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n")
-    port = free_port()
-    log = (home / "alertmanager.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            ALERTMANAGER,
-            f"--config.file={config}",
-            f"--storage.path={home / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"alertmanager exited: {(home / 'alertmanager.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(base + "/-/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("alertmanager not ready after 30 s")
-            time.sleep(0.05)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 async def am_alerts(base: str, incident_id: str) -> list[dict[str, object]]:

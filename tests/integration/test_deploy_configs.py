@@ -25,6 +25,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry, ProcessCollector, start_http_server
 from prometheus_client.core import Metric
+
 from sahelwatch.settings import SERVICE_PORTS
 from sahelwatch.telemetry import REGISTRY
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
-from sahelwatch.gazetteer import build_gazetteer
 
+from sahelwatch.gazetteer import build_gazetteer
 from services.geocoding.places_store import COLLECTION, load_places, places_near
 
 pytestmark = pytest.mark.integration

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
+
 from sahelwatch import streams, telemetry
 from sahelwatch.errors import PermanentError
 from sahelwatch.localstack import LocalServers

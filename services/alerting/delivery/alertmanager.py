@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sahelwatch.contracts import Alert, Kind
 
+from sahelwatch.contracts import Alert, Kind
 from services.alerting.delivery.retry import DeliveryResult, RetryPolicy, send_with_retry
 
 CHANNEL = "alertmanager"

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from sahelwatch.contracts import Alert
 from sahelwatch.errors import ConfigError
 from sahelwatch.settings import Settings
-
 from services.alerting.delivery import alertmanager, webhook
 from services.alerting.delivery.retry import DeliveryFailed, RetryPolicy
 

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
+
 from sahelwatch import telemetry
 from sahelwatch.errors import SahelwatchError
 

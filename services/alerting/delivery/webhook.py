@@ -11,8 +11,8 @@ import hashlib
 import hmac
 
 import httpx
-from sahelwatch.contracts import Alert
 
+from sahelwatch.contracts import Alert
 from services.alerting.delivery.retry import DeliveryResult, RetryPolicy, send_with_retry
 
 CHANNEL = "webhook"

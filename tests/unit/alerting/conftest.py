@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+
 from sahelwatch.contracts import Actor, Advisory, Evidence, IncidentRecord, Kind, Location
 
 GAO = {

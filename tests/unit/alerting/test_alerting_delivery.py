@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+
 from sahelwatch.contracts import Alert, IncidentRecord
 from sahelwatch.errors import ConfigError
 from sahelwatch.settings import Settings
-
 from services.alerting.delivery import (
     DeliveryFailed,
     RetryPolicy,

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sahelwatch.contracts import Actor, Evidence, IncidentRecord
-
 from services.alerting.merge import (
     absorb,
     best_match,

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 import yaml
+
 from sahelwatch.contracts import Actor, CanonicalIncident, IncidentRecord
 from sahelwatch.errors import RulesError
-
 from services.alerting.merge import absorb, new_incident
 from services.alerting.rules import DEFAULT_RULES_PATH, RuleBook, alert_title, load_rules, parse_rules
 

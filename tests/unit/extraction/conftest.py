@@ -6,9 +6,9 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+
 from sahelwatch.contracts import Article
 from sahelwatch.places import PlaceKind, PlaceSpan
-
 from services.extraction.actors import ActorDictionary
 
 NAMES: dict[str, PlaceKind] = {

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sahelwatch.contracts import ActorType
 
+from sahelwatch.contracts import ActorType
 from services.extraction.actors import ActorDictionary
 from services.extraction.advisories import find_advisory
 from services.extraction.places import find_places

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sahelwatch.contracts import Kind
-
 from services.extraction.extract import extract_records
 
 from .conftest import ListIndex, make_article

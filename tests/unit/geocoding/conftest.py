@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sahelwatch.gazetteer import Gazetteer, build_gazetteer
 
+from sahelwatch.gazetteer import Gazetteer, build_gazetteer
 from services.geocoding.resolve import Geocoder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer"

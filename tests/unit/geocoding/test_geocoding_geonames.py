@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from sahelwatch.errors import GazetteerError
 from sahelwatch.gazetteer.geonames import ParseStats, iter_geonames, parse_row
 

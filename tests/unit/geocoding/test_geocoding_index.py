@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sahelwatch.gazetteer import Gazetteer
 from sahelwatch.gazetteer.index import FUZZY_CUTOFF
 

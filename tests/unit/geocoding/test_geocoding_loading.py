@@ -6,10 +6,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from sahelwatch.errors import GazetteerError
 from sahelwatch.gazetteer import AdminPolygons, build_gazetteer, expand_paths, load_gazetteer
 from sahelwatch.gazetteer.fetch import fetch
-
 from services.geocoding.resolve import Geocoder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer"

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from sahelwatch.contracts import IncidentRecord, PlaceMention
 from sahelwatch.telemetry import REGISTRY
-
 from services.geocoding.resolve import Geocoder
 
 

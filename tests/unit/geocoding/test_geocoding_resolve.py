@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+
 from sahelwatch.contracts import Location, PlaceMention
 from sahelwatch.gazetteer import Gazetteer
-
 from services.geocoding.resolve import Geocoder
 
 

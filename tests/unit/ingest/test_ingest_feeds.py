@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sahelwatch.errors import BadInput
 
+from sahelwatch.errors import BadInput
 from services.ingest.feeds import parse_feed
 
 RSS = b"""<?xml version="1.0"?>

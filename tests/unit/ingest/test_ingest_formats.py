@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sahelwatch.errors import BadInput
 
+from sahelwatch.errors import BadInput
 from services.ingest.formats import ArticleIn, parse_body, parse_file, parse_json, parse_text, split_headers
 
 BODY = (

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from sahelwatch.contracts import Article
 from sahelwatch.errors import BadInput
-
 from services.ingest.formats import RawArticle, parse_file, parse_text
 from services.ingest.identity import article_id, content_hash
 from services.ingest.normalise import guess_language, iter_article_paths, normalise
