@@ -17,7 +17,7 @@ import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from faststream import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
@@ -72,7 +72,10 @@ def make_broker(settings: Settings) -> RedisBroker:
     )
 
 
-def parse(model: type[BaseModel], body: bytes) -> BaseModel:
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], body: bytes) -> M:
     """Validate a message body; a body that can never be valid raises PermanentError."""
     try:
         return model.model_validate_json(body)

@@ -131,7 +131,6 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
 
     async def handle(body: bytes) -> None:
         record = parse(IncidentRecord, body)
-        assert isinstance(record, IncidentRecord)
         async with lock:
             incident, previous, mark = await merge(record)
             ruleset = rules.current()

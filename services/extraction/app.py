@@ -28,7 +28,6 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
 
     async def handle(body: bytes) -> None:
         article = parse(Article, body)
-        assert isinstance(article, Article)
         records = pipeline.extract(article)
         now = utcnow()
         for record in records:

@@ -33,7 +33,6 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
 
     async def handle(body: bytes) -> None:
         record = parse(IncidentRecord, body)
-        assert isinstance(record, IncidentRecord)
         if await geocoded.find_one({"_id": record.record_id, "published": True}, {"_id": 1}):
             telemetry.REDELIVERED.labels(stage=STAGE).inc()
             return

@@ -7,6 +7,7 @@ FastAPI for the HTTP edge, FastStream's RedisRouter for the broker (lifespan, As
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +27,8 @@ from sahelwatch.runtime import register_process_metrics
 from sahelwatch.settings import Settings, load_settings
 from services.ingest.formats import parse_body
 from services.ingest.service import IngestService
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,6 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def bad_input(request: Request, exc: BadInput) -> JSONResponse:
         telemetry.ARTICLES_REJECTED.labels(reason=str(exc.status)).inc()
         return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        telemetry.FAILED.labels(stage="ingest", reason="transient").inc()
+        log.exception("ingest failed", extra={"path": request.url.path})
+        return JSONResponse({"error": f"temporary failure, nothing was accepted: {exc!r}"}, status_code=503)
 
     @app.post("/articles", status_code=202)
     async def post_article(request: Request) -> JSONResponse:
