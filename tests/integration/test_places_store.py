@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "gazetteer"
 
 
 async def test_load_places_is_idempotent_and_queryable(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
-    gazetteer = build_gazetteer([FIXTURES / "ML.txt"], FIXTURES / "cercles.geojson", neighbours=False)
+    gazetteer = build_gazetteer([FIXTURES / "mali_fixture.txt"], FIXTURES / "cercles.geojson", neighbours=False)
     assert await load_places(mongo_db, gazetteer) == len(gazetteer)
     assert await load_places(mongo_db, gazetteer) == len(gazetteer)
     assert await mongo_db[COLLECTION].count_documents({}) == len(gazetteer)

@@ -10,8 +10,8 @@ from sahelwatch.gazetteer import Gazetteer, build_gazetteer
 from services.geocoding.resolve import Geocoder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer"
-ML = FIXTURES / "ML.txt"
-BF = FIXTURES / "BF.txt"
+ML = FIXTURES / "mali_fixture.txt"
+BF = FIXTURES / "burkina_fixture.txt"
 CERCLES = FIXTURES / "cercles.geojson"
 
 

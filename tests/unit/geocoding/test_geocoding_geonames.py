@@ -8,7 +8,7 @@ from sahelwatch.errors import GazetteerError
 from sahelwatch.gazetteer.geonames import ParseStats, iter_geonames, parse_row
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer"
-ML, BF = FIXTURES / "ML.txt", FIXTURES / "BF.txt"
+ML, BF = FIXTURES / "mali_fixture.txt", FIXTURES / "burkina_fixture.txt"
 
 
 def test_parses_rows_and_counts_bad_ones() -> None:

@@ -13,7 +13,7 @@ from sahelwatch.gazetteer.fetch import fetch
 from services.geocoding.resolve import Geocoder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer"
-ML, BF, CERCLES = FIXTURES / "ML.txt", FIXTURES / "BF.txt", FIXTURES / "cercles.geojson"
+ML, BF, CERCLES = FIXTURES / "mali_fixture.txt", FIXTURES / "burkina_fixture.txt", FIXTURES / "cercles.geojson"
 
 
 def test_load_is_cached_per_arguments() -> None:
