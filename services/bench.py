@@ -115,15 +115,7 @@ async def post_all(url: str, bodies: Sequence[str], rate: float | None, concurre
 def wait_done(db: Any, ids: Sequence[str], timeout: float = 600) -> float:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pending = db[storage.ARTICLES].count_documents(
-            {
-                "_id": {"$in": list(ids)},
-                "$or": [
-                    {"n_records": {"$exists": False}},
-                    {"$expr": {"$lt": [{"$size": {"$ifNull": ["$alerted_records", []]}}, "$n_records"]}},
-                ],
-            }
-        )
+        pending = db[storage.ARTICLES].count_documents(storage.not_through_pipeline(ids))
         if pending == 0:
             return time.monotonic()
         time.sleep(0.05)

@@ -14,12 +14,13 @@ from sahelwatch.settings import load_settings
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from services.pipeline import Pipeline, expand
+    from services.ingest.normalise import iter_article_paths
+    from services.pipeline import Pipeline
 
     pipeline = Pipeline(load_settings())
     failures = 0
     out = sys.stdout
-    for path in expand([Path(p) for p in args.files]):
+    for path in iter_article_paths([Path(p) for p in args.files]):
         try:
             records = pipeline.extract_file(path)
         except (SahelwatchError, OSError, UnicodeDecodeError) as exc:
@@ -32,10 +33,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_process(args: argparse.Namespace) -> int:
-    from services.pipeline import Pipeline, expand
+    from services.ingest.normalise import iter_article_paths
+    from services.pipeline import Pipeline
 
     pipeline = Pipeline(load_settings())
-    paths = list(expand([Path(p) for p in args.paths]))
+    paths = list(iter_article_paths([Path(p) for p in args.paths]))
     for incident in pipeline.process(paths):
         sys.stdout.write(incident.model_dump_json() + "\n")
     return 0

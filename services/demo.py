@@ -77,10 +77,7 @@ def wait_for_pipeline(db: Any, article_ids: Sequence[str], began: float) -> floa
     first_incident: float | None = None
     last_line = ""
     while True:
-        docs = list(
-            db[storage.ARTICLES].find({"_id": {"$in": list(article_ids)}}, {"n_records": 1, "alerted_records": 1})
-        )
-        done = sum(1 for d in docs if "n_records" in d and len(d.get("alerted_records", [])) >= d["n_records"])
+        done = len(article_ids) - db[storage.ARTICLES].count_documents(storage.not_through_pipeline(article_ids))
         if first_incident is None and db[storage.INCIDENTS].find_one({}, {"_id": 1}) is not None:
             first_incident = time.monotonic() - began
         line = f"  pipeline: {done}/{len(article_ids)} articles through alerting"

@@ -6,7 +6,7 @@ server, so the command line and the pipeline cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from services.extraction.actors import ActorDictionary
 from services.extraction.extract import extract_records
 from services.geocoding.resolve import Geocoder
 from services.ingest.formats import parse_file
-from services.ingest.normalise import iter_article_paths, normalise
+from services.ingest.normalise import normalise
 
 
 class Pipeline:
@@ -67,6 +67,3 @@ def places_of(records: Iterable[IncidentRecord]) -> list[PlaceMention]:
     """The article's place mentions: context for disambiguating each record's place."""
     return [record.place for record in records if record.place is not None]
 
-
-def expand(paths: Sequence[Path]) -> Iterator[Path]:
-    return iter_article_paths(paths)

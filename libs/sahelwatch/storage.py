@@ -69,6 +69,20 @@ async def mark_published(collection: AsyncCollection[Doc], ids: Sequence[str]) -
         await collection.update_many({"_id": {"$in": list(ids)}}, {"$set": {"published": True}})
 
 
+def not_through_pipeline(article_ids: Iterable[str]) -> Doc:
+    """Filter on ``articles``: those of ``article_ids`` that alerting has not finished with yet.
+
+    Extraction sets ``n_records``; alerting adds each record it handled to ``alerted_records``.
+    """
+    return {
+        "_id": {"$in": list(article_ids)},
+        "$or": [
+            {"n_records": {"$exists": False}},
+            {"$expr": {"$lt": [{"$size": {"$ifNull": ["$alerted_records", []]}}, "$n_records"]}},
+        ],
+    }
+
+
 def strip_storage_fields(doc: Doc, *extra: str) -> Doc:
     """A stored document back to its contract's fields."""
     skip = {"_id", "published", "geo", *extra}

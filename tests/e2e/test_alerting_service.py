@@ -6,9 +6,8 @@ the same report delivered again changes nothing, in MongoDB, on the streams or i
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from e2e_helpers import metric, wait_until
 from pymongo import MongoClient
 
 from sahelwatch import storage, streams
@@ -41,12 +41,8 @@ class Alerting:
         self.redis.xadd(streams.GEOCODED, {"__data__": record.model_dump_json()})
 
     def redelivered(self) -> float:
-        text = httpx.get(f"{self.state.services['alerting']['url']}/metrics", timeout=5).text
-        return sum(
-            float(line.rsplit(" ", 1)[1])
-            for line in text.splitlines()
-            if line.startswith('sahelwatch_messages_redelivered_total{stage="alerting"}')
-        )
+        url = str(self.state.services["alerting"]["url"])
+        return metric(url, "sahelwatch_messages_redelivered_total", 'stage="alerting"')
 
     def am_alerts(self, incident_id: str) -> list[dict[str, Any]]:
         response = httpx.get(
@@ -55,16 +51,6 @@ class Alerting:
         response.raise_for_status()
         found: list[dict[str, Any]] = response.json()
         return found
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def report(article: str, fatalities: int, published: datetime) -> IncidentRecord:

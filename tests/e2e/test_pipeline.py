@@ -7,9 +7,8 @@ Posts the seeds and two reports of one incident of our own, waits on the pipelin
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from e2e_helpers import metric, wait_until
 from pymongo import MongoClient
 
 from sahelwatch import storage, streams
@@ -43,31 +43,11 @@ class Stack:
     accepted: dict[str, str]  # file name -> article_id
 
     def metric(self, stage: str, name: str, labels: str = "") -> float:
-        text = httpx.get(f"{self.state.services[stage]['url']}/metrics", timeout=5).text
-        total = 0.0
-        for line in text.splitlines():
-            if (line.startswith(name + ("{" if labels else "")) and labels in line) or (
-                not labels and line.startswith(name + " ")
-            ):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        return metric(str(self.state.services[stage]["url"]), name, labels)
 
 
 def articles_done(db: Any, article_ids: list[str]) -> bool:
-    docs = list(db[storage.ARTICLES].find({"_id": {"$in": article_ids}}))
-    return len(docs) == len(article_ids) and all(
-        "n_records" in d and len(d.get("alerted_records", [])) >= d["n_records"] for d in docs
-    )
+    return db[storage.ARTICLES].count_documents(storage.not_through_pipeline(article_ids)) == 0
 
 
 @pytest.fixture(scope="module")
