@@ -101,7 +101,7 @@ def _place(doc: storage.Doc) -> tuple[str, str]:
 
 def print_incidents(incidents: Sequence[storage.Doc]) -> None:
     print(f"\nINCIDENTS ({len(incidents)})")
-    header = f"{'date':<10}  {'kind':<8}  {'type':<38}  {'place':<28}  {'lat,lon':<16}  {'dead':>4}  src"
+    header = f"{'date':<10}  {'kind':<8}  {'type':<38}  {'place':<28}  {'lat,lon':<16}  {'dead':>4}  reports"
     print(header)
     print("-" * len(header))
     for doc in incidents:
@@ -114,8 +114,15 @@ def print_incidents(incidents: Sequence[storage.Doc]) -> None:
         dead = doc.get("fatalities")
         print(
             f"{doc.get('event_date') or '?':<10}  {kind:<8}  {what[:38]:<38}  {place[:28]:<28}  "
-            f"{coords:<16}  {'' if dead is None else dead:>4}  {len(doc.get('sources', []))}"
+            f"{coords:<16}  {'' if dead is None else dead:>4}  {_reports(doc)}"
         )
+
+
+def _reports(doc: storage.Doc) -> str:
+    """Independent reports, and the syndicated copies on top of them: '2' or '2+1'."""
+    urls = len(doc.get("sources", []))
+    reports = int(doc.get("report_count", urls))
+    return f"{reports}+{urls - reports}" if urls > reports else str(reports)
 
 
 def print_alerts(alerts: Sequence[storage.Doc]) -> None:

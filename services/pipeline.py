@@ -19,6 +19,7 @@ from services.extraction.actors import ActorDictionary
 from services.extraction.extract import extract_records
 from services.geocoding.resolve import Geocoder
 from services.ingest.formats import parse_file
+from services.ingest.near_duplicates import NearDuplicateIndex
 from services.ingest.normalise import normalise
 
 
@@ -59,7 +60,13 @@ class Pipeline:
         return self.geocode(self.extract(self.read_article(path)))
 
     def process(self, paths: Iterable[Path], now: datetime | None = None) -> list[CanonicalIncident]:
-        records = [record for path in paths for record in self.extract_file(path)]
+        """Extract, geocode and merge; near-duplicate files count as one report, as at ingest."""
+        near = NearDuplicateIndex()
+        records: list[IncidentRecord] = []
+        for path in paths:
+            article = self.read_article(path)
+            article.duplicate_of = near.add(article.article_id, article.text)
+            records.extend(self.geocode(self.extract(article)))
         return merge_all(records, now or datetime.now(UTC))
 
 

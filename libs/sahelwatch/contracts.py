@@ -175,6 +175,9 @@ class IncidentRecord(Envelope):
     url: str | None = None
     source: str | None = None
     published_at: datetime | None = None
+    duplicate_of: str | None = Field(
+        default=None, description="The article's near-duplicate original (ingest's ``duplicate_of``), if any."
+    )
     kind: Kind = Kind.event
     event_type: EventType | None = None
     sub_event_type: str | None = None
@@ -200,6 +203,9 @@ class SourceRef(Contract):
     url: str | None = None
     outlet: str | None = None
     published: datetime | None = None
+    duplicate_of: str | None = Field(
+        default=None, description="article_id of the original this article copies: counted as one report with it."
+    )
 
 
 class Change(Contract):
@@ -229,7 +235,10 @@ class CanonicalIncident(Envelope):
     summary: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     confidence: float = 0.5
-    sources: list[SourceRef] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list, description="Every report, syndicated copies included.")
+    report_count: int = Field(
+        default=1, ge=0, description="Independent reports: a syndicated copy counts once with its original."
+    )
     changes: list[Change] = Field(default_factory=list)
     first_seen_at: datetime
     updated_at: datetime

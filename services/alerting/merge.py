@@ -49,6 +49,7 @@ __all__ = [
     "incident_id_for",
     "merge_all",
     "new_incident",
+    "report_count",
     "same_incident",
 ]
 
@@ -70,7 +71,13 @@ def _source(record: IncidentRecord) -> SourceRef:
         url=record.url,
         outlet=record.source,
         published=record.published_at,
+        duplicate_of=record.duplicate_of,
     )
+
+
+def report_count(sources: Iterable[SourceRef]) -> int:
+    """Independent reports among ``sources``: a syndicated copy and its original count once."""
+    return len({s.duplicate_of or s.article_id for s in sources})
 
 
 def new_incident(record: IncidentRecord, now: datetime) -> CanonicalIncident:
@@ -95,6 +102,7 @@ def new_incident(record: IncidentRecord, now: datetime) -> CanonicalIncident:
         evidence=list(record.evidence[:MAX_EVIDENCE]),
         confidence=record.confidence,
         sources=[_source(record)],
+        report_count=1,
         first_seen_at=now,
         updated_at=now,
     )
@@ -159,6 +167,7 @@ def absorb(
     age = _age(record, incident)
     new = incident.model_copy(deep=True)
     new.sources.append(_source(record))
+    new.report_count = report_count(new.sources)
     new.updated_at = now
     new.confidence = max(new.confidence, record.confidence)
     new.event_type = new.event_type or record.event_type

@@ -131,6 +131,7 @@ def _base(article: Article) -> dict[str, object]:
         "url": article.url,
         "source": article.source,
         "published_at": article.published_at,
+        "duplicate_of": article.duplicate_of,
     }
 
 

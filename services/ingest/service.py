@@ -42,8 +42,9 @@ class IngestService:
     async def load_near_duplicate_index(self) -> int:
         """Rebuild the in-memory MinHash index from the stored signatures."""
         count = 0
-        async for doc in self.articles.find({"minhash": {"$exists": True}}, {"minhash": 1}):
-            self.near.add_signature(doc["_id"], doc["minhash"])
+        stored = self.articles.find({"minhash": {"$exists": True}}, {"minhash": 1, "duplicate_of": 1})
+        async for doc in stored:
+            self.near.add_signature(doc["_id"], doc["minhash"], doc.get("duplicate_of"))
             count += 1
         return count
 
@@ -71,7 +72,7 @@ class IngestService:
         doc = storage.to_doc(article, "article_id")
         doc["minhash"] = signature
         await storage.insert_new(self.articles, [doc])
-        self.near.add_signature(article.article_id, signature)
+        self.near.add_signature(article.article_id, signature, near_of)
         await self._publish(article)
         return IngestResult(article.article_id, "accepted", near_of)
 

@@ -225,3 +225,30 @@ def test_services_report_health_and_metrics(e2e: Stack) -> None:
         if stage != "ingest":
             assert e2e.metric(stage, "sahelwatch_messages_processed_total") > 0, stage
         assert e2e.metric(stage, "process_resident_memory_bytes") > 0, stage
+
+
+def test_syndicated_copy_is_kept_as_a_source_but_counted_once(e2e: Stack) -> None:
+    original = e2e.accepted["gao_ied_a.txt"]
+    header, body = OWN[0].read_text(encoding="utf-8").split("\n\n", 1)
+    copy = (
+        header.replace("https://sahel-daily.example.org/", "https://wire-mirror.example.net/syndication/").replace(
+            "Sahel Daily (example)", "Wire Mirror (example)"
+        )
+        + "\n\n"
+        + body.replace("in a statement on Thursday", "in a statement released on Thursday")
+    )
+    response = e2e.ingest.post("/articles", content=copy.encode(), headers={"content-type": "text/plain"})
+    assert response.status_code == 202, response.text
+    assert response.json()["duplicate_of"] == original
+    copy_id = response.json()["article_id"]
+    wait_until(lambda: articles_done(e2e.db, [copy_id]), 30, "the copy through alerting")
+
+    incident = e2e.db[storage.INCIDENTS].find_one({"sources.article_id": copy_id})
+    assert incident is not None
+    urls = {s["url"] for s in incident["sources"]}
+    assert any(u.startswith("https://wire-mirror.example.net/") for u in urls) and len(urls) == 3
+    assert [s["duplicate_of"] for s in incident["sources"] if s["article_id"] == copy_id] == [original]
+    assert incident["report_count"] == 2  # gao_ied_a and its copy are one report, gao_ied_b the other
+    assert incident["fatalities"] == 4
+    published = [m for m in stream_entries(e2e.redis, streams.INCIDENTS) if m["incident_id"] == incident["_id"]]
+    assert published[-1]["report_count"] == 2 and len(published[-1]["sources"]) == 3

@@ -54,7 +54,9 @@ def to_alertmanager(
         details.append(f"fatalities {inc.fatalities}{high}")
     if loc and loc.latitude is not None and loc.longitude is not None:
         details.append(f"at {loc.latitude:.4f},{loc.longitude:.4f} (geo precision {loc.geo_precision})")
-    details.append(f"incident version {alert.incident_version}, {len(inc.sources)} source(s)")
+    copies = len(inc.sources) - inc.report_count
+    also = f" (+{copies} syndicated cop{'y' if copies == 1 else 'ies'})" if copies > 0 else ""
+    details.append(f"incident version {alert.incident_version}, {inc.report_count} report(s){also}")
     payload: dict[str, object] = {
         "labels": {k: v for k, v in labels.items() if v},
         "annotations": {

@@ -22,7 +22,7 @@ from services.alerting.delivery import (
     to_alertmanager,
     verify,
 )
-from services.alerting.merge import new_incident
+from services.alerting.merge import absorb, new_incident
 from services.alerting.rules import load_rules
 
 NOW = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
@@ -79,9 +79,18 @@ def test_alertmanager_payload_has_incident_labels_and_annotations(alert: Alert) 
     assert annotations["summary"] == "IED in Gao, 7 killed"
     assert annotations["sources"] == "https://example.org/art-a:0"
     assert "fatalities 7" in annotations["description"]
+    assert "1 report(s)" in annotations["description"] and "syndicated" not in annotations["description"]
     assert payload["generatorURL"] == "https://example.org/art-a:0"
     assert (payload["startsAt"], payload["endsAt"]) == ("2026-11-20T23:00:00Z", "2026-11-21T02:00:00Z")
     json.dumps(payload)  # serialisable as is
+
+
+def test_alertmanager_payload_counts_syndicated_copies_apart(alert: Alert, record: RecordFactory) -> None:
+    alert.incident, _ = absorb(alert.incident, record("art-a-copy:0", duplicate_of="art-a"), NOW)
+    annotations = to_alertmanager(alert, now=NOW)["annotations"]
+    assert isinstance(annotations, dict)
+    assert "1 report(s) (+1 syndicated copy)" in annotations["description"]
+    assert annotations["sources"] == "https://example.org/art-a:0\nhttps://example.org/art-a-copy:0"
 
 
 async def test_webhook_sends_signed_body_and_stops_on_permanent_errors(alert: Alert) -> None:

@@ -14,6 +14,7 @@ from services.alerting.merge import (
     incident_id_for,
     merge_all,
     new_incident,
+    report_count,
     same_incident,
 )
 
@@ -244,3 +245,27 @@ def test_two_named_villages_the_same_day_need_more_than_generic_actors(record: R
     )
     assert same_incident(different_type.model_copy(update={"actors": generic, "fatalities": 9}), inc) is None
     assert same_incident(different_type.model_copy(update={"fatalities": 3}), inc) is not None  # same toll
+
+
+def test_syndicated_copies_keep_their_url_but_count_as_one_report(record: RecordFactory) -> None:
+    inc = new_incident(record("art-a:0"), NOW)
+    assert inc.report_count == 1
+    copy = record("art-a-copy:0", duplicate_of="art-a")
+    inc, _ = absorb(inc, copy, NOW)
+    assert [s.url for s in inc.sources] == ["https://example.org/art-a:0", "https://example.org/art-a-copy:0"]
+    assert inc.sources[1].duplicate_of == "art-a"
+    assert inc.report_count == 1
+    inc, _ = absorb(inc, record("art-b:0"), NOW)
+    assert inc.report_count == 2
+    # a copy of an article whose own report is not among the sources is still one report
+    inc, _ = absorb(inc, record("art-c-copy:0", duplicate_of="art-c"), NOW)
+    assert inc.report_count == 3
+
+
+def test_report_count_groups_copies_with_their_original(record: RecordFactory) -> None:
+    sources = [
+        new_incident(record(rid, **({"duplicate_of": dup} if dup else {})), NOW).sources[0]
+        for rid, dup in [("a:0", None), ("b:0", "a"), ("c:0", "a"), ("d:0", None)]
+    ]
+    assert report_count(sources) == 2
+    assert report_count([]) == 0
