@@ -73,4 +73,3 @@ class Pipeline:
 def places_of(records: Iterable[IncidentRecord]) -> list[PlaceMention]:
     """The article's place mentions: context for disambiguating each record's place."""
     return [record.place for record in records if record.place is not None]
-

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     stream_maxlen: int = Field(default=1_000_000, ge=1000, description="Approximate cap per stream.")
     max_article_bytes: int = Field(default=2_000_000, ge=1000)
 
+    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feed URLs ingest polls (JSON list).")
+    feed_interval_s: float = Field(default=300.0, ge=1.0, description="Seconds between two polls of the feeds.")
+
     gazetteer_path: Path | None = Field(default=None, description="GeoNames dump(s); default: shared dev data.")
     admin_polygons_path: Path | None = None
     countries: list[str] = Field(
@@ -47,6 +50,14 @@ class Settings(BaseSettings):
     alertmanager_url: str | None = None
     webhook_urls: list[str] = Field(default_factory=list)
     webhook_secret: str | None = None
+
+    @field_validator("feeds")
+    @classmethod
+    def _feed_urls(cls, value: list[str]) -> list[str]:
+        bad = [url for url in value if not url.startswith(("http://", "https://"))]
+        if bad:
+            raise ValueError(f"feed URLs must start with http:// or https://: {', '.join(bad)}")
+        return value
 
     @field_validator("redis_url")
     @classmethod

@@ -67,6 +67,19 @@ ARTICLES_DUPLICATE = Counter(
     "sahelwatch_articles_duplicate_total", "Duplicate articles (exact or near).", ["type"], registry=REGISTRY
 )
 
+FEED_POLLS = Counter(
+    "sahelwatch_feed_polls_total",
+    "RSS/Atom feed polls, by outcome (ok, not_modified, error).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+FEED_ENTRIES_FAILED = Counter(
+    "sahelwatch_feed_entries_failed_total",
+    "Feed entries not ingested (page fetch or bad input).",
+    ["reason"],
+    registry=REGISTRY,
+)
+
 GEOCODE_RESULTS = Counter(
     "sahelwatch_geocode_results_total",
     "Place resolutions by outcome (resolved, ambiguous, unresolved, no_place).",

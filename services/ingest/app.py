@@ -26,6 +26,7 @@ from sahelwatch.messaging import GRACEFUL_TIMEOUT_S, PlainJsonFormat, Publisher
 from sahelwatch.runtime import register_process_metrics
 from sahelwatch.settings import Settings, load_settings
 from services.ingest.formats import parse_body
+from services.ingest.poller import FeedPoller
 from services.ingest.service import IngestService
 
 log = logging.getLogger(__name__)
@@ -52,13 +53,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     redis = Redis.from_url(settings.redis_url)
     service = IngestService(db, Publisher(router.broker, settings.stream_maxlen))
     del articles_out  # declared for the AsyncAPI document; Publisher sends with maxlen
+    poller = FeedPoller(
+        service, settings.feeds, interval_s=settings.feed_interval_s, max_bytes=settings.max_article_bytes
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with router.lifespan_context(app):
             await storage.ensure_indexes(db)
             await service.load_near_duplicate_index()
+            await poller.start()
             yield
+            await poller.stop()
         await redis.aclose()
         await mongo.close()
 
@@ -96,6 +102,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if doc is None:
             return JSONResponse({"error": f"no article {article_id!r}"}, status_code=404)
         return JSONResponse(json.loads(json.dumps(doc, default=str)))
+
+    @app.get("/feeds")
+    async def feeds() -> JSONResponse:
+        """The configured feeds with their last poll (status, error, counts)."""
+        return JSONResponse(json.loads(json.dumps(await poller.status(), default=str)))
+
+    @app.post("/feeds/poll")
+    async def poll_feeds() -> JSONResponse:
+        """Poll every configured feed now (does not wait for the schedule)."""
+        if not poller.feeds:
+            raise BadInput("no feeds configured (SAHELWATCH_FEEDS)", status=404)
+        return JSONResponse([r.as_json() for r in await poller.poll_all()])
 
     @app.get("/health")
     async def health() -> JSONResponse:

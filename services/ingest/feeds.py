@@ -1,4 +1,4 @@
-"""RSS and Atom feeds parsed into ``RawArticle``s (the polling loop lives in the app)."""
+"""RSS and Atom feeds parsed into ``RawArticle``s (the polling loop is ``poller.FeedPoller``)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import redis
 from e2e_helpers import metric, wait_until
+from feed_server import FeedServer, item, serve_feed
 from pymongo import MongoClient
 
 from sahelwatch import storage, streams
@@ -41,6 +42,7 @@ class Stack:
     redis: redis.Redis
     ingest: httpx.Client
     accepted: dict[str, str]  # file name -> article_id
+    feed: FeedServer  # an RSS feed the ingest service polls (empty at start)
 
     def metric(self, stage: str, name: str, labels: str = "") -> float:
         return metric(str(self.state.services[stage]["url"]), name, labels)
@@ -52,6 +54,11 @@ def articles_done(db: Any, article_ids: list[str]) -> bool:
 
 @pytest.fixture(scope="module")
 def e2e(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with serve_feed() as feed:
+        yield from _stack(servers, tmp_path_factory, feed)
+
+
+def _stack(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory, feed: FeedServer) -> Iterator[Stack]:
     base_redis = servers.redis_url.rsplit("/", 1)[0]
     redis_url = f"{base_redis}/{E2E_REDIS_DB}"
     client = redis.Redis.from_url(redis_url)
@@ -67,6 +74,8 @@ def e2e(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "SAHELWATCH_MONGO_DB": mongo_db,
         "SAHELWATCH_RECLAIM_IDLE_MS": "1000",
         "SAHELWATCH_MAX_ATTEMPTS": "2",
+        "SAHELWATCH_FEEDS": json.dumps([f"{feed.base}/feed.xml"]),
+        "SAHELWATCH_FEED_INTERVAL_S": "3600",  # polled once at start (empty feed), then on demand
     }
     state = stack.up(settings, extra_env=env)
     mongo: MongoClient[storage.Doc] = MongoClient(servers.mongo_url, tz_aware=True)
@@ -79,7 +88,7 @@ def e2e(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory) -> Iter
             accepted[path.name] = response.json()["article_id"]
         db = mongo[mongo_db]
         wait_until(lambda: articles_done(db, list(accepted.values())), 90, "every article through alerting")
-        yield Stack(state, db, client, ingest, accepted)
+        yield Stack(state, db, client, ingest, accepted, feed)
     finally:
         ingest.close()
         stack.down(settings)
@@ -252,3 +261,27 @@ def test_syndicated_copy_is_kept_as_a_source_but_counted_once(e2e: Stack) -> Non
     assert incident["fatalities"] == 4
     published = [m for m in stream_entries(e2e.redis, streams.INCIDENTS) if m["incident_id"] == incident["_id"]]
     assert published[-1]["report_count"] == 2 and len(published[-1]["sources"]) == 3
+
+
+def test_rss_entry_is_polled_and_becomes_an_incident(e2e: Stack) -> None:
+    feed = f"{e2e.feed.base}/feed.xml"
+    # the feed carries a teaser only: ingest fetches the page and keeps its main text
+    e2e.feed.items = [item("/boni.html", "Camp attack repelled", "Soldiers repelled an attack near Boni.", 16)]
+    e2e.feed.etag = '"with-boni"'  # the feed changed since the poll at start
+    response = e2e.ingest.post("/feeds/poll")
+    assert response.status_code == 200, response.text
+    [result] = response.json()
+    assert (result["feed"], result["status"], result["accepted"]) == (feed, "ok", 1)
+    url = f"{e2e.feed.base}/boni.html"
+    article = e2e.db[storage.ARTICLES].find_one({"url": url})
+    assert article is not None and article["source"] == "Sahel Wire (test)"
+    wait_until(lambda: articles_done(e2e.db, [article["_id"]]), 30, "the feed's article through alerting")
+    incident = e2e.db[storage.INCIDENTS].find_one({"sources.url": url})
+    assert incident is not None
+    assert (incident["location"]["name"], incident["fatalities"], incident["injured"]) == ("Boni", 3, 2)
+    assert incident["event_date"] == "2026-11-15"  # "on Sunday night", page published Monday 16 November
+
+    assert e2e.ingest.post("/feeds/poll").json()[0]["status"] == "not_modified"
+    [status] = e2e.ingest.get("/feeds").json()
+    assert (status["_id"], status["last_status"], status["accepted"]) == (feed, "not_modified", 1)
+    assert e2e.metric("ingest", "sahelwatch_articles_received_total", 'via="rss"') == 1
