@@ -98,7 +98,10 @@ class FeedPoller:
 
     async def _run(self) -> None:
         while True:
-            await self.poll_all()
+            try:
+                await self.poll_all()
+            except Exception:  # MongoDB unreachable while saving a feed's state: next round retries
+                log.exception("feed poll round failed")
             await asyncio.sleep(self.interval_s)  # the schedule itself, not a synchronisation
 
     async def poll_all(self) -> list[PollResult]:

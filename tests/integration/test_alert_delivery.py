@@ -180,8 +180,9 @@ async def test_webhook_receiver_failing_twice_gets_exactly_one_signed_delivery()
     assert result.ok and result.attempts == 3 and result.status_code == 200
     assert [r[2] for r in receiver.requests] == [500, 500, 200]
     ((headers, body, _),) = receiver.successes
-    assert verify(body, "s3cret", headers["x-sahelwatch-signature"])
-    assert not verify(body, "wrong", headers["x-sahelwatch-signature"])
+    stamp = headers["x-sahelwatch-timestamp"]
+    assert verify(body, "s3cret", headers["x-sahelwatch-signature"], stamp)
+    assert not verify(body, "wrong", headers["x-sahelwatch-signature"], stamp)
     assert Alert.model_validate_json(body).alert_id == alert.alert_id
     assert json.loads(body)["incident"]["incident_id"] == alert.incident_id
     assert {r[0]["x-sahelwatch-delivery"] for r in receiver.requests} == {result.delivery_id}
@@ -213,4 +214,6 @@ async def test_a_receiver_that_is_down_delays_an_alert_but_does_not_lose_it() ->
         await receiver.stop()
     assert result.ok and result.attempts == 2
     ((headers, body, _),) = receiver.successes
-    assert len(receiver.requests) == 1 and verify(body, "k", headers["x-sahelwatch-signature"])
+    assert len(receiver.requests) == 1 and verify(
+        body, "k", headers["x-sahelwatch-signature"], headers["x-sahelwatch-timestamp"]
+    )

@@ -8,7 +8,7 @@ from services.alerting.delivery.channels import (
     channels_from_settings,
 )
 from services.alerting.delivery.retry import DeliveryFailed, DeliveryResult, RetryPolicy, send_with_retry
-from services.alerting.delivery.webhook import deliver, sign, verify
+from services.alerting.delivery.webhook import deliver, sign, signed_message, verify
 
 __all__ = [
     "AlertmanagerChannel",
@@ -22,6 +22,7 @@ __all__ = [
     "post_alerts",
     "send_with_retry",
     "sign",
+    "signed_message",
     "to_alertmanager",
     "verify",
 ]

@@ -1,14 +1,17 @@
 """Generic webhooks signed with HMAC-SHA256.
 
-The body is the alert's JSON, byte for byte what was signed. Headers:
-``X-Sahelwatch-Signature: sha256=<hex of HMAC-SHA256(secret, body)>``, ``X-Sahelwatch-Delivery``
-(stable for one alert and URL across retries, so receivers can de-duplicate), ``X-Sahelwatch-Attempt``.
+The body is the alert's JSON, byte for byte. Headers: ``X-Sahelwatch-Timestamp`` (Unix seconds
+when the attempt was sent), ``X-Sahelwatch-Signature: sha256=<hex of HMAC-SHA256(secret,
+timestamp + "." + body)>``, ``X-Sahelwatch-Delivery`` (stable for one alert and URL across retries,
+so receivers can de-duplicate) and ``X-Sahelwatch-Attempt``. Signing the timestamp lets a receiver
+refuse a captured request replayed later (``verify`` allows ``TOLERANCE_S`` of clock skew).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 import httpx
 
@@ -19,16 +22,38 @@ CHANNEL = "webhook"
 SIGNATURE_HEADER = "X-Sahelwatch-Signature"
 DELIVERY_HEADER = "X-Sahelwatch-Delivery"
 ATTEMPT_HEADER = "X-Sahelwatch-Attempt"
+TIMESTAMP_HEADER = "X-Sahelwatch-Timestamp"
+TOLERANCE_S = 300
 
 
-def sign(body: bytes, secret: str) -> str:
-    """The signature header value for ``body``: ``sha256=<hex>``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(message: bytes, secret: str) -> str:
+    """``sha256=<hex of HMAC-SHA256(secret, message)>``."""
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify(body: bytes, secret: str, header: str | None) -> bool:
-    """True when ``header`` is the signature of ``body`` (constant-time comparison)."""
-    return header is not None and hmac.compare_digest(sign(body, secret), header.strip())
+def signed_message(body: bytes, timestamp: int | str) -> bytes:
+    """What a webhook signature covers: ``<timestamp>.<body>``."""
+    return f"{timestamp}.".encode() + body
+
+
+def verify(
+    body: bytes,
+    secret: str,
+    signature: str | None,
+    timestamp: str | None,
+    *,
+    tolerance_s: float = TOLERANCE_S,
+    now: float | None = None,
+) -> bool:
+    """True when ``signature`` signs ``timestamp.body`` and the timestamp is within ``tolerance_s`` of now.
+
+    Receivers pass the raw body and the two headers; the comparison is constant-time.
+    """
+    if signature is None or timestamp is None or not timestamp.strip().isdigit():
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance_s:
+        return False
+    return hmac.compare_digest(sign(signed_message(body, timestamp.strip()), secret), signature.strip())
 
 
 def delivery_id(alert: Alert, url: str) -> str:
@@ -48,14 +73,16 @@ async def deliver(
     """POST the signed alert to ``url``, retried per ``retry``; never raises on HTTP failure."""
     body = alert.model_dump_json().encode()
     ident = delivery_id(alert, url)
-    headers = {
-        "Content-Type": "application/json",
-        SIGNATURE_HEADER: sign(body, secret),
-        DELIVERY_HEADER: ident,
-    }
+    headers = {"Content-Type": "application/json", DELIVERY_HEADER: ident}
 
     async def attempt(n: int) -> httpx.Response:
-        sent = {**headers, ATTEMPT_HEADER: str(n)}
+        stamp = str(int(time.time()))  # per attempt: a retry is signed afresh
+        sent = {
+            **headers,
+            ATTEMPT_HEADER: str(n),
+            TIMESTAMP_HEADER: stamp,
+            SIGNATURE_HEADER: sign(signed_message(body, stamp), secret),
+        }
         if client is not None:
             return await client.post(url, content=body, headers=sent, timeout=request_timeout)
         async with httpx.AsyncClient(timeout=request_timeout) as own:

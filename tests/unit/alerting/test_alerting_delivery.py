@@ -19,6 +19,7 @@ from services.alerting.delivery import (
     channels_from_settings,
     deliver,
     sign,
+    signed_message,
     to_alertmanager,
     verify,
 )
@@ -35,14 +36,20 @@ def alert(record: RecordFactory) -> Alert:
     return raised
 
 
-def test_sign_and_verify() -> None:
+def test_sign_and_verify_with_a_timestamp() -> None:
     body = b'{"alert_id":"alt-1"}'
-    signature = sign(body, "s3cret")
+    signature = sign(signed_message(body, 1_800_000_000), "s3cret")
     assert signature.startswith("sha256=") and len(signature) == len("sha256=") + 64
-    assert verify(body, "s3cret", signature)
-    assert not verify(body + b" ", "s3cret", signature)
-    assert not verify(body, "other", signature)
-    assert not verify(body, "s3cret", None)
+    assert verify(body, "s3cret", signature, "1800000000", now=1_800_000_010)
+    assert not verify(body + b" ", "s3cret", signature, "1800000000", now=1_800_000_010)
+    assert not verify(body, "other", signature, "1800000000", now=1_800_000_010)
+    assert not verify(body, "s3cret", None, "1800000000", now=1_800_000_010)
+    assert not verify(body, "s3cret", signature, None, now=1_800_000_010)
+    # the timestamp is signed: changing it to replay the request later breaks the signature
+    assert not verify(body, "s3cret", signature, "1800000600", now=1_800_000_600)
+    # and a replay of the untouched request after the tolerance is refused
+    assert not verify(body, "s3cret", signature, "1800000000", now=1_800_000_000 + 301)
+    assert verify(body, "s3cret", signature, "1800000000", now=1_800_000_000 + 300)
 
 
 def test_known_hmac_vector() -> None:
@@ -112,7 +119,8 @@ async def test_webhook_sends_signed_body_and_stops_on_permanent_errors(alert: Al
     assert not result.ok and result.attempts == 1 and result.status_code == 400 and not result.retryable
     assert sleeps == [] and len(seen) == 1
     request = seen[0]
-    assert verify(request.content, "k", request.headers["X-Sahelwatch-Signature"])
+    headers = request.headers
+    assert verify(request.content, "k", headers["X-Sahelwatch-Signature"], headers["X-Sahelwatch-Timestamp"])
     assert request.headers["X-Sahelwatch-Delivery"] == result.delivery_id
     assert json.loads(request.content)["alert_id"] == alert.alert_id
 
