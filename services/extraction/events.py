@@ -37,10 +37,12 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         "Disrupted weapons use",
         _rx(
             r"(?:defused|defusing|dismantled|deactivated|neutrali[sz]ed|destroyed|found|discovered|"
-            r"seized)\s+(?:\w+\s+){0,3}"
+            r"seized)\s+(?!by\b)(?:\w+\s+){0,3}"
             r"(?:ieds?|improvised explosive devices?|explosive devices?|mines?|landmines?|bombs?|explosives?|"
-            r"weapons caches?|"
-            r"arms caches?)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|"
+            r"grenades?|weapons caches?|arms caches?|caches?|ied[- ]making|ied[- ]manufactur\w*)|"
+            r"defused|(?:ieds?|mines?|bombs?|devices?|grenades?|explosives?) (?:was|were) (?:\w+ )?"
+            r"(?:discovered|found|spotted|detected) and (?:\w+ )?(?:defused|destroyed|neutrali[sz]ed|"
+            r"dismantled)|(?:thwarted|foiled|prevented|averted|repelled|failed)\s+(?:\w+\s+){0,3}(?:car bomb|"
             r"bomb|suicide|"
             r"kamikaze)[\w -]*|(?:car bomb|bomb|suicide|kamikaze)[\w -]{0,20}(?:was|were) (?:thwarted|foiled|"
             r"defused|prevented)|"
@@ -75,7 +77,9 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
     (
         "Remote explosive/landmine/IED",
         _rx(
-            r"ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|(?:hit|struck|ran over|"
+            r"ieds?(?![- ](?:making|manufactur\w*|material\w*|components?|factory|workshop))|"
+            r"improvised explosive|roadside bombs?|landmines?|land mines?|"
+            r"(?:on|by|over) (?:a|an) (?:\w+ )?mine(?! (?:site|workers?|owners?))|mine blast|(?:hit|struck|ran over|"
             r"triggered|detonated) "
             r"(?:a|an)\s+(?:\w+\s+){0,2}(?:mine|explosive|bomb)|mine explosion|explosive devices?|(?:vehicle|"
             r"truck|bus|car) "
@@ -124,8 +128,8 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
             r"(?:militants?|jihadists?|rebels?|insurgents?|fighters|jnim|cma|fla|csp\w*|islamists?|"
             r"armed groups?)\s+"
             r"(?:\w+\s+){0,3}(?:seized|captured|took control|overran|taken control|"
-            r"took over)\s+(?:of\s+)?(?:the\s+)?"
-            r"(?:town|city|village|camp|base|locality|control|[A-Z]\w+)"
+            r"took over)\s+(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?"
+            r"(?:town|city|village|camp|base|locality|control|(?-i:[A-Z])\w+)"
         ),
         0.9,
     ),
@@ -161,7 +165,8 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         "Change to group/activity",
         _rx(
             r"(?:founded|formed|created|launched) (?:a |an )?(?:new )?(?:[\w-]+ ){0,4}(?:group|militia|movement|"
-            r"coalition|alliance)|(?:was|were) (?:founded|formed|created)|closed down schools|"
+            r"coalition|alliance)|(?:was|were|ha(?:ve|s|d) been) (?:\w+ ){0,3}(?:founded|formed|created)|"
+            r"closed down schools|"
             r"blockades?|blocus|imposed (?:a )?(?:curfew|blockade)|"
             r"declared a blockade"
         ),
@@ -187,13 +192,31 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
         0.95,
     ),
     ("Protest with intervention", _rx(r"(?:dispersed|tear gas|teargas|baton)\w*"), 0.5),
-    ("Violent demonstration", _rx(r"riot\w*|violent (?:demonstrat|protest)\w*|emeutes?|émeutes?"), 0.85),
-    ("Mob violence", _rx(r"mob|lynch\w*|vigilante justice"), 0.8),
+    (
+        "Violent demonstration",
+        _rx(
+            r"riot\w*|violent (?:demonstrat|protest)\w*|emeutes?|émeutes?|burn(?:ed|t|ing) (?:\w+ )?(?:tires|tyres)|"
+            r"(?:set up|erected|built) (?:\w+ )?barricades|threw stones|stone[- ]throwing|pneus brûlés"
+        ),
+        0.85,
+    ),
+    (
+        "Mob violence",
+        _rx(
+            r"mob|lynch\w*|vigilante justice|(?:youths?|residents|locals|villagers|inhabitants|population|crowds?)"
+            r"(?: \w+){0,4} (?:captured|apprehended|caught|seized|overpowered|chased|repulsed|repelled|"
+            r"fought off) (?:\w+ ){0,3}(?:bandits?|thie(?:f|ves)|robbers?|burglars?)"
+        ),
+        0.8,
+    ),
     (
         "Peaceful protest",
         _rx(
             r"protest(?:s|ers?|ed|ing)?|demonstrat(?:ors?|ions?|ed)|marched|rall(?:y|ied)|"
-            r"sit-in|"
+            r"sit-in|(?:peaceful|protest|silent) march(?:es)?|(?:held|staged|organi[sz]ed|led) (?:a |an )?"
+            r"(?:\w+ ){0,2}(?:march|rally|strike)|(?:went|took) to the streets?|"
+            r"(?:encircled|surrounded|occupied|blocked (?:access to|the entrance of)) (?:\w+ ){0,5}"
+            r"(?:governorate|town hall|city hall|prefecture|mayor's office|ministry|courthouse|parliament)|"
             r"manifestants?|manifestations?|marche"
         ),
         0.7,
@@ -214,7 +237,11 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
             r"massacr\w*|executed|executions?|summarily|slaughter\w*|assassinat\w*|shot dead|gunned down|"
             r"murder\w*|beheaded|exécut(?:é|ée|és|ées|ion|ions)|tués? par balles?|tortur\w*|beaten|mistreat\w*|"
             r"ill-treat\w*|"
-            r"mutilat\w*|flogged|whipped|abused|stabb(?:ed|ing)|stab wounds?"
+            r"mutilat\w*|flogged|whipped|abused|stabb(?:ed|ing)|stab wounds?|"
+            r"(?:mass |communal |common )?graves? (?:\w+ ){0,2}(?:were|was|have been|has been) (?:\w+ )?"
+            r"(?:uncovered|discovered|found|unearthed)|(?:uncovered|discovered|found|unearthed) (?:\w+ ){0,3}"
+            r"(?:mass |communal |common )graves?|(?:bodies|corpses) (?:\w+ ){0,4}(?:were|was) (?:\w+ )?"
+            r"(?:found|discovered|recovered)|found dead"
         ),
         0.85,
     ),
@@ -235,7 +262,7 @@ _CIVILIAN_TARGET = re.compile(
     r"farmers?|herders?|passengers?|women|children|families|wedding|displaced|teachers?|school|civils|"
     r"villageois|"
     r"chiefs?|"
-    r"pharmacy|population|people)\b",
+    r"pharmacy|population|people|activists?|journalists?|protesters|demonstrators|students)\b",
     _F,
 )
 _MILITARY_TARGET = re.compile(
@@ -254,6 +281,9 @@ _ARMED_PERPETRATOR = re.compile(
 )
 
 
+# "no reports of clashes", "without fighting": the word names what did not happen
+_NEGATED = re.compile(r"\b(?:no|without|nor|sans|aucun\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
 _ANY_TRIGGER = re.compile(
     r"\b(?:kill|attack|land|counter|dead|die|death|clash|fight|fought|ambush|bomb|explo|mine|ied|drone|"
     r"strike|struck|shell|"
@@ -271,7 +301,8 @@ _ANY_TRIGGER = re.compile(
     r"neutrali|kamikaze|suicide|vbied|air|recaptur|retook|regain|liberat|captur|set up|establish|"
     r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"
     r"roquette|engin|désamor|déjou|interpell|arrêt|arrestation|incendi|saccag|exécut|viol|blocus|rapt|otage|"
-    r"marche|sit-in|dispers|tear|baton|overtak|control)",
+    r"marche|sit-in|dispers|tear|baton|overtak|control|grave|bodies|corpse|tire|tyre|barricade|stone|street|"
+    r"encircl|surround|occupied|blocked|caught|chase|fought off|unearth|defus|pneus)",
     re.IGNORECASE,
 )
 
@@ -282,7 +313,7 @@ def classify_sentence(text: str) -> list[EventHit]:
     if _ANY_TRIGGER.search(text) is None:
         return hits
     for sub, rx, strength in _RULES:
-        m = rx.search(text)
+        m = next((x for x in rx.finditer(text) if not _NEGATED.search(text, max(0, x.start() - 30), x.start())), None)
         if m is None:
             continue
         et: EventType = SUB_EVENT_TYPES.get(sub, "Battles")
@@ -311,6 +342,8 @@ def resolve_generic(text: str, civilians_killed: bool, soldiers_or_militants_kil
         return "Attack", "Violence against civilians"
     if civ and mil:
         return "Armed clash", "Battles"
+    if _CIVIL_VEHICLE.search(text) and not mil:
+        return "Attack", "Violence against civilians"  # a bus or a truck shot at: its passengers are the victims
     return "Attack" if _ARMED_PERPETRATOR.search(text) else "Armed clash", (
         "Violence against civilians" if _ARMED_PERPETRATOR.search(text) else "Battles"
     )
@@ -329,5 +362,24 @@ def pick(hits: list[EventHit]) -> EventHit | None:
     return specific[0]
 
 
+# a vehicle or a driver hit by gunfire is an attack even when nobody is named as a victim
+_THING_TARGET = re.compile(
+    r"\b(?:vehicles?|trucks?|cars?|buses|bus|minibus|pick-?ups?|motorbikes?|motorcycles?|drivers?|boats?|"
+    r"pinasses?|convoys?)\b",
+    _F,
+)
+
+
+_CIVIL_VEHICLE = re.compile(
+    r"\b(?:buses|bus|minibus\w*|trucks?|lorr(?:y|ies)|cars?|taxis?|drivers?|motorbikes?|motorcycles?|boats?|"
+    r"pinasses?)\b",
+    _F,
+)
+
+
 def has_target(text: str) -> bool:
-    return _CIVILIAN_TARGET.search(text) is not None or _MILITARY_TARGET.search(text) is not None
+    return (
+        _CIVILIAN_TARGET.search(text) is not None
+        or _MILITARY_TARGET.search(text) is not None
+        or _THING_TARGET.search(text) is not None
+    )

@@ -7,6 +7,7 @@ article's only town-level incident when nothing contradicts (different day or to
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -14,6 +15,31 @@ from rapidfuzz import fuzz
 
 from sahelwatch.contracts import PlaceMention
 from services.extraction.mentions import Mention, event_places
+from services.extraction.places import FoundPlace
+
+_F = re.IGNORECASE
+# "on the Gao-Gossi road", "axis Douentza-Hombori", "the Tenenkou to Macina axis", "between Boni and Hombori"
+_ROUTE_BEFORE = re.compile(
+    r"\b(?:axis|axes|road|route|highway|track|stretch|section|corridor|between)\s+(?:(?:the|of|from|linking|"
+    r"connecting|between)\s+){0,2}$",
+    _F,
+)
+_ROUTE_AFTER = re.compile(
+    r"^\s*(?:(?:-|–|/|to|and|&)\s*(?:\S+\s*){0,3}?)?(?:-|–)?\s*(?:road|axis|highway|route|track|corridor)\b",
+    _F,
+)
+_ROUTE_NEXT = re.compile(r"^\s*(?:-|–|/|to|and|&)\s*$", _F)
+_LOCATIVE = re.compile(r"(?:\b(?:at|in|near|outside|of|around)\s+(?:the\s+)?|['’]s\s)$", _F)
+# "the mayor of Boni", "Tenenkou MP": the place of an office, not of the event
+_OFFICE_BEFORE = re.compile(
+    r"\b(?:mayors?|sub-?prefects?|prefects?|governors?|chiefs?|deputies|deputy|MPs?|imams?|councill?ors?|"
+    r"representatives?)\s+(?:\w+\s+)?(?:of|for)\s+(?:the\s+)?$",
+    _F,
+)
+_OFFICE_AFTER = re.compile(r"^\s+(?:MP|deputy|mayor|prefect|sub-?prefect|governor)\b")
+_POSSESSIVE_AFTER = re.compile(r"^['’]s\s")
+# one event whatever the number of places named: a group founded "in the areas of Koro, Djenne and ..."
+_ONE_PLACE = frozenset({"Change to group/activity", "Agreement", "Headquarters or base established"})
 
 
 def place_key(name: str) -> str:
@@ -56,7 +82,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     floating: list[Mention] = []
     by_sentence: dict[int, list[Group]] = {}
     for m in mentions:
-        places = event_places(m)
+        places = anchor_places(m)
         if not places:
             floating.append(m)
             continue
@@ -103,6 +129,52 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     groups = _fold_coarse(groups)
     groups.sort(key=lambda g: g.first_index)
     return groups
+
+
+def anchor_places(m: Mention) -> list[FoundPlace]:
+    """The event's place(s), not the towns that only bound its road or name an office.
+
+    Endpoints of a road or axis ("on the Gao-Ansongo road") give one record at the first endpoint,
+    unless the sentence also names the precise place ("at Abalbod, 30 km from X"); a place only
+    naming an office ("the mayor of Boni") or a possessor ("Kidal's Anefis area") yields to another.
+    """
+    chosen = event_places(m)
+    if not chosen or chosen[0].mention.relation in ("country", "region"):
+        return chosen
+    text = m.sentence.text
+    weak: list[FoundPlace] = []
+    route: list[FoundPlace] = []
+    prev_end = -1
+    for f in m.places:
+        end = f.start + len(f.mention.name)
+        before, after = text[max(0, f.start - 40) : f.start], text[end : end + 40]
+        in_route = (
+            _ROUTE_BEFORE.search(before) is not None
+            or _ROUTE_AFTER.match(after) is not None
+            or (bool(route) and prev_end >= 0 and _ROUTE_NEXT.match(text[prev_end : f.start]) is not None)
+        )
+        if in_route and f.mention.relation in ("in", "near"):
+            route.append(f)
+            weak.append(f)
+        elif (
+            _OFFICE_BEFORE.search(before)
+            or _OFFICE_AFTER.match(after)
+            or (_POSSESSIVE_AFTER.match(text[end : end + 4]) and any(o.start > end for o in m.places))
+        ):
+            weak.append(f)
+        prev_end = end
+    specific = [f for f in m.places if f.mention.relation not in ("country", "region") and f.kind != "admin1"]
+    if weak:
+        strong = [f for f in chosen if f not in weak] or [
+            f for f in specific if f not in weak and _LOCATIVE.search(text, max(0, f.start - 20), f.start)
+        ][:1]
+        if strong:
+            chosen = strong
+        elif route:
+            chosen = route[:1]  # only the road's ends: one record, at the first
+    if m.top is not None and m.top.sub_event_type in _ONE_PLACE:
+        chosen = chosen[:1]
+    return chosen
 
 
 def _key(place: PlaceMention) -> tuple[str, bool]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from sahelwatch.contracts import PlaceMention
 from sahelwatch.places import PlaceKind, PlaceSpan
 from services.extraction.numbers import NUMBER, parse_number
+from services.extraction.place_words import ETHNONYMS
+from services.extraction.place_words import NOT_PLACE as _NOT_PLACE
 
 _F = re.IGNORECASE
 _DIR = (
@@ -86,6 +88,7 @@ _UNIVERSITY = re.compile(r"\b(?:university|universit[ée]) of\s+$", _F)
 _BETWEEN_2ND = re.compile(r"\bbetween\s+[\w' -]{2,30}\s+and\s+$", _F)
 _ADMIN_HINT = re.compile(r"^\s*\((?P<a>[^()]{2,60})\)")
 _SUBPART_AFTER = re.compile(r"^(?:-[\w-]+)?\s+(?:neighbo\w+|quarter|suburb|district) of\b", _F)
+_IN_LINK = re.compile(r"^\s+in\s+(?:the\s+)?$", _F)
 _AREA_OF = re.compile(r"^\s+(?:area|region|cercle|circle|commune|district|province) of\s+$", _F)
 _APPOSITION = re.compile(
     r"^,\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:town|city|village|locality|commune|base|"
@@ -97,6 +100,7 @@ _FALLBACK = re.compile(
     r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|area|localité) (?:of|de)\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)"
 )
+_FALLBACK_AREA = re.compile(r"\b(?:in|of) the (?P<name>[A-Z][\w'’-]+) area\b")  # "in the Diabaly area of Niono"
 _FALLBACK_IN = re.compile(
     r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to|between)\s+(?:the\s+)?"
     r"(?:(?:village|town|locality|commune|hamlet|"
@@ -115,155 +119,6 @@ _COORD_NAME = re.compile(
 )
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$", _F)
 _NEAR_WORD = re.compile(r"(?:near|outside|around|outskirts|vicinity|not far|close)\b", _F)
-_NOT_PLACE = frozenset(
-    {
-        "The",
-        "A",
-        "An",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "Its",
-        "Islamic",
-        "Islam",
-        "Al",
-        "El",
-        "Mali",
-        "Malian",
-        "France",
-        "French",
-        "Russian",
-        "Russia",
-        "United",
-        "Nations",
-        "UN",
-        "Africa",
-        "African",
-        "Europe",
-        "European",
-        "West",
-        "North",
-        "South",
-        "East",
-        "Central",
-        "Northern",
-        "Southern",
-        "Eastern",
-        "Western",
-        "Sahel",
-        "Sahara",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Parliament",
-        "Government",
-        "Ministry",
-        "Council",
-        "Court",
-        "Army",
-        "Police",
-        "Human",
-        "Rights",
-        "Watch",
-        "Amnesty",
-        "International",
-        "Twitter",
-        "Facebook",
-        "English",
-        "Arabic",
-        "Muslims",
-        "Muslim",
-        "Christian",
-        "Christians",
-        "God",
-        "Allah",
-        "Dozo",
-        "Dozos",
-        "Fulani",
-        "Peul",
-        "Peulh",
-        "Peuhl",
-        "Bambara",
-        "Dogon",
-        "Tuareg",
-        "Touareg",
-        "Songhai",
-        "Songhay",
-        "Bozo",
-        "Arab",
-        "Arabs",
-        "Mossi",
-        "Hausa",
-        "Daoussahak",
-        "Imghad",
-        "Ifoghas",
-        "Minusma",
-        "MINUSMA",
-        "Barkhane",
-        "Wagner",
-        "Operation",
-        "Coordination",
-        "Platform",
-        "Plateforme",
-        "Group",
-        "Azawad",
-        "Tamasheq",
-        "Burkina",
-        "Faso",
-        "Niger",
-        "Algeria",
-        "Mauritania",
-        "Senegal",
-        "Guinea",
-        "Ivory",
-        "Coast",
-        "Chad",
-        "Nigeria",
-    }
-)
-ETHNONYMS = frozenset(
-    {
-        "bambara",
-        "dogon",
-        "fulani",
-        "peul",
-        "peulh",
-        "peuhl",
-        "tuareg",
-        "touareg",
-        "songhai",
-        "songhay",
-        "bozo",
-        "arab",
-        "mossi",
-        "dozo",
-        "dozos",
-        "hausa",
-        "daoussahak",
-        "imghad",
-        "ifoghas",
-        "malinke",
-        "soninke",
-    }
-)
 _POSSESSIVE_COUNTRY = re.compile(r"^(?:'s|’s)\b")
 _COUNTRY_ADJ_DIR = re.compile(rf"\b(?P<dir>{_DIR}|central|centre of)\s+$", _F)
 
@@ -292,6 +147,7 @@ def _title_case(sentence: str) -> bool:
 def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[FoundPlace]:
     """Event-place candidates in ``sentence``; ``spans`` are the index's spans (article offsets)."""
     out: list[FoundPlace] = []
+    absorbed: list[tuple[int, int]] = []  # names read as another place's admin hint
     last_end = -1
     for sp in spans:
         s, e = sp.start - offset, sp.end - offset
@@ -314,11 +170,10 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             continue  # "General Oumar Diarra": a surname that is also a village
         if _PERSON_AFTER.match(after) and not any(o.start == sp.end + 1 for o in spans):
             continue  # "Fodie Tandjigora": a given name that is also a village
-        if out and _AREA_OF.match(sentence[last_end:s]):
-            if out[-1].mention.admin_hint is None:
-                prev = out[-1]
-                hinted = prev.mention.model_copy(update={"admin_hint": name})
-                out[-1] = FoundPlace(hinted, prev.start, prev.kind)
+        gap = sentence[last_end:s]
+        if out and (_AREA_OF.match(gap) or (_IN_LINK.match(gap) and _locates(out[-1], sp.kind))):
+            _add_hint(out, name)  # "Diabaly area of Niono", "the village of Yorou in Mopti"
+            absorbed.append((s, e))
             continue
         relation: str = "in"
         dist: float | None = None
@@ -352,26 +207,23 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             relation in ("distance", "near", "direction", "country", "region")
             and bool(out)
             and (
-                _APPOSITION.match(sentence[last_end:s]) is not None
-                or (s - last_end < 45 and "," in sentence[last_end:s] and out[-1].kind == "settlement")
+                _APPOSITION.match(gap) is not None
+                or (s - last_end < 45 and "," in gap and out[-1].kind in ("settlement", "other"))
             )
         )
-        out.append(
-            FoundPlace(
-                PlaceMention(name=name, relation=relation, distance_km=dist, direction=direction, admin_hint=hint),
-                s,
-                kind,
-                describes,
-            )
-        )
+        mention = PlaceMention(name=name, relation=relation, distance_km=dist, direction=direction, admin_hint=hint)
+        if describes and relation != "country":
+            _add_hint(out, hint_text(mention))  # the anchor tells which Mariko: the one near Niono
+        out.append(FoundPlace(mention, s, kind, describes))
         last_end = e
-    covered = [(f.start, f.start + len(f.mention.name)) for f in out]
-    for m in _FALLBACK.finditer(sentence):
+    covered = [(f.start, f.start + len(f.mention.name)) for f in out] + absorbed
+    for m in [*_FALLBACK.finditer(sentence), *_FALLBACK_AREA.finditer(sentence)]:
         if any(a < m.end("name") and m.start("name") < b for a, b in covered):
             continue
-        if any(f.start > m.start() and f.start < m.end() + 3 for f in out):
+        if any(f.start > m.start() and f.start < m.end() + 3 for f in out) or m["name"] in _NOT_PLACE:
             continue
         out.append(FoundPlace(PlaceMention(name=m["name"]), m.start("name"), "settlement", known=False))
+        covered.append((m.start("name"), m.end("name")))
     for f in list(out):  # "in Sokolo and Kalumba": a listed name the gazetteer lacks
         if f.kind != "settlement" or f.mention.relation != "in":
             continue
@@ -404,8 +256,43 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
     return _prefer_known_anchor(sentence, [f for f in out if not f.describes_previous])
 
 
+def hint_text(anchor: PlaceMention) -> str:
+    """How an anchor is written into the located place's ``admin_hint``: "60 km south of Gao"."""
+    text = anchor.name
+    if anchor.relation == "distance" and anchor.distance_km is not None:
+        text = f"{anchor.distance_km:g} km {anchor.direction + ' ' if anchor.direction else ''}of {anchor.name}"
+    return f"{text}, {anchor.admin_hint}" if anchor.admin_hint else text
+
+
+def _locates(previous: FoundPlace, kind: PlaceKind) -> bool:
+    """ "X in Y": Y is where X is when X is a village or a feature and Y a town or an admin unit."""
+    return previous.kind in ("settlement", "other") and kind in ("settlement", "admin1", "admin2")
+
+
+def _anchor_link(gap: str, anchor: PlaceMention) -> bool:
+    """ "X, near Y" / "X in the commune of Y" / "X, about 60 km south of Y": Y locates X."""
+    if _ANCHOR_LINK.match(gap):
+        return True
+    return anchor.relation in ("distance", "direction") and gap.lstrip().startswith(",") and len(gap) < 45
+
+
+def _add_hint(out: list[FoundPlace], hint: str) -> None:
+    """Append ``hint`` to the admin hint of the last place that is not itself an anchor."""
+    for i in range(len(out) - 1, -1, -1):
+        prev = out[i]
+        if prev.describes_previous:
+            continue
+        old = prev.mention.admin_hint
+        if old is not None and hint in old:
+            return
+        hinted = prev.mention.model_copy(update={"admin_hint": f"{old}, {hint}" if old else hint})
+        out[i] = FoundPlace(hinted, prev.start, prev.kind, known=prev.known)
+        return
+
+
 def _prefer_known_anchor(sentence: str, found: list[FoundPlace]) -> list[FoundPlace]:
-    """ "the village of X, near Diafarabe" with X unknown to the gazetteer: Diafarabe (near) is the place."""
+    """ "the village of X, near Diafarabe" with X unknown to the gazetteer: X, with Diafarabe as its
+    anchor (the geocoder places X near Diafarabe, or at Diafarabe with precision 2)."""
     out: list[FoundPlace] = []
     skip = -1
     for i, f in enumerate(found):
@@ -417,9 +304,12 @@ def _prefer_known_anchor(sentence: str, found: list[FoundPlace]) -> list[FoundPl
             and nxt is not None
             and nxt.known
             and nxt.kind == "settlement"
-            and _ANCHOR_LINK.match(sentence[f.start + len(f.mention.name) : nxt.start])
+            and _anchor_link(sentence[f.start + len(f.mention.name) : nxt.start], nxt.mention)
         ):
-            out.append(FoundPlace(nxt.mention.model_copy(update={"relation": "near"}), f.start, nxt.kind))
+            hint = hint_text(nxt.mention)
+            old = f.mention.admin_hint
+            hinted = f.mention.model_copy(update={"admin_hint": f"{old}, {hint}" if old else hint})
+            out.append(FoundPlace(hinted, f.start, f.kind, known=False))
             skip = i + 1
             continue
         out.append(f)

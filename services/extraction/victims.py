@@ -48,7 +48,8 @@ _ARMED = re.compile(
     r"gendarmes?|"
     r"gendarmerie|police\w*|officers?|peacekeepers?|helmets|barracks|fama|forces|militaires|soldats|wagner|"
     r"mercenar\w+|positions?|militants?|jihadis\w*|terrorists?|rebels?|fighters|insurgents?|combatants?|"
-    r"guards?|guardsm[ae]n|militia\w*|dozos?|elements|commanders?|members of|gatia|msa|cma|"
+    r"guards?|guardsm[ae]n|militia\w*|dozos?|elements|commanders?|gatia|msa|cma|"
+    r"members of(?! (?:the )?(?:[\w-]+ ){0,2}(?:community|communities|famil(?:y|ies)|ethnic|tribe|clan|village))|"
     r"hcua|platform|vehicles? of the|army vehicles?|brother in arms)\b",
     _F,
 )

@@ -7,25 +7,33 @@ An unknown name returns None: the record's location stays null, never a made-up 
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
 from sahelwatch.contracts import IncidentRecord, Location, PlaceMention
-from sahelwatch.gazetteer import Gazetteer, Place, Region
-from sahelwatch.gazetteer.index import LINEAR_CODES
+from sahelwatch.gazetteer import Gazetteer, Place, Region, prior
+from sahelwatch.gazetteer.index import LINEAR_CODES, MAJOR_SEATS
 from sahelwatch.gazetteer.names import normalize, strip_admin_words
 from sahelwatch.telemetry import GEO_PRECISION, GEOCODE_LOOKUP_SECONDS, GEOCODE_RESULTS
+from services.geocoding.hints import Anchor, anchor_radius, split_hint
 from services.geocoding.scoring import Evidence, Scored, haversine_km, score_candidate
 
 MAX_CANDIDATES = 5
+# Homonyms of another place of the article taken as context, and how close in prior they must be.
+CONTEXT_HOMONYMS = 8
+CONTEXT_TIE = 0.05
+# A looser spelling is only accepted next to an anchor town: "Tin-Tadayni, 60 km south of X".
+ANCHOR_FUZZY_CUTOFF = 80.0
 # Runner-up this close, and far away: the choice is reported as ambiguous in the metrics.
 AMBIGUOUS_MARGIN = 0.05
 AMBIGUOUS_KM = 25.0
+_BORDER = re.compile(r"[\s-]*(?:[A-Z][\w]+[\s-]+)?(?:border|frontier|fronti[eè]re)", re.IGNORECASE)
 _POINT_CLASSES = frozenset({"P", "S"})
 _SPAN_RELATION: dict[str, Literal["in", "region", "country"]] = {
-    "settlement": "in", "admin2": "in", "admin1": "region", "country": "country",
+    "settlement": "in", "admin2": "in", "admin1": "region", "country": "country", "other": "in",
 }  # fmt: skip
 
 
@@ -90,7 +98,20 @@ class Geocoder:
             region = self.gazetteer.region(name, focus)
             if region is not None:
                 return self._region_location(region)
-        scored = self._candidates(name, mention, context, focus)
+        evidence = self._evidence(name, mention, context, focus)
+        scored = self._candidates(name, evidence, focus)
+        anchors = [a for a in evidence.anchors if a.fallback]
+        if anchors and not any("admin_hint" in s.terms for s in scored):
+            # "Mariko, near Niono" with no Mariko near Niono: a close spelling near the anchor,
+            # else the anchor itself (precision 2) -- never a namesake hundreds of km away.
+            near_anchor = self._fuzzy_near_anchor(name, evidence)
+            if near_anchor:
+                scored = near_anchor + scored
+            elif not scored or scored[0].place.feature_code not in MAJOR_SEATS:
+                return self._anchor_location(anchors[0], scored)
+        elif evidence.hint_regions and not any("admin_hint" in s.terms for s in scored):
+            # "the Boulkessi area of Mopti", no Boulkessi known in Mopti: the region, precision 3
+            return self._region_location(evidence.hint_regions[0], scored)
         if not scored:
             region = self.gazetteer.region(name, focus)
             return self._region_location(region) if region is not None else None
@@ -103,9 +124,7 @@ class Geocoder:
         near = mention.relation in ("near", "distance", "direction", "region")
         return self._place_location(best, scored, near=near)
 
-    def _candidates(
-        self, name: str, mention: PlaceMention, context: Sequence[PlaceMention], focus: str | None
-    ) -> list[Scored]:
+    def _candidates(self, name: str, evidence: Evidence, focus: str | None) -> list[Scored]:
         found = self.gazetteer.lookup_scored(name)[: MAX_CANDIDATES * 4]
         if not found:
             return []
@@ -113,17 +132,37 @@ class Geocoder:
             # An approximate spelling matching only places in another country than the article's:
             # more likely a place the gazetteer lacks ("Kandadji", Niger) than a foreign homonym.
             return []
-        evidence = self._evidence(name, mention, context, focus)
-        scored = [score_candidate(p, q, self._admin_names(p), evidence) for p, q in found]
+        unique: dict[int, tuple[Place, float]] = {}
+        for place, quality in found:  # one place may match by two keys: keep its first, best-ordered
+            unique.setdefault(place.geonameid, (place, quality))
+        scored = [score_candidate(p, q, self._admin_names(p), evidence) for p, q in unique.values()]
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _fuzzy_near_anchor(self, name: str, evidence: Evidence) -> list[Scored]:
+        """Looser spellings ("Tin-Tadayni" / "Tin Tadéini") accepted only within an anchor's radius."""
+        found = self.gazetteer.fuzzy(name, limit=10, cutoff=ANCHOR_FUZZY_CUTOFF)
+        scored = [
+            score_candidate(p, 0.9 * sim / 100.0, self._admin_names(p), evidence)
+            for p, sim in found
+            if p.feature_code not in LINEAR_CODES
+        ]
+        scored = [s for s in scored if "anchor" in s.terms]
         scored.sort(key=lambda s: -s.score)
         return scored
 
     def _evidence(
-        self, name: str, mention: PlaceMention, context: Sequence[PlaceMention], focus: str | None
+        self,
+        name: str,
+        mention: PlaceMention,
+        context: Sequence[PlaceMention],
+        focus: str | None,
+        *,
+        anchors: bool = True,
     ) -> Evidence:
         evidence = Evidence(country_code=focus, primary=self._primary)
         if mention.admin_hint:
-            self._add_hint(evidence, mention.admin_hint, focus)
+            self._add_hint(evidence, name, mention.admin_hint, context, focus, anchors=anchors)
         own = normalize(name)
         seen: set[str] = {own}
         for other in context:
@@ -137,23 +176,54 @@ class Geocoder:
             if other.relation == "region" or (region is not None and not self._is_town(other.name)):
                 evidence.context_regions.add(strip_admin_words(other.name))
                 continue
-            places = [p for p in self.gazetteer.lookup(other.name)[:3] if p.feature_class in _POINT_CLASSES]
-            if places:
-                top = places[0]
-                evidence.context_points.append((top.latitude, top.longitude))
+            evidence.context_points.extend(self._context_points(other.name))
         return evidence
 
-    def _add_hint(self, evidence: Evidence, hint: str, focus: str | None) -> None:
-        for part in hint.replace("(", ",").replace(")", ",").split(","):
-            if not normalize(part):
+    def _context_points(self, name: str) -> list[tuple[float, float]]:
+        """Where another place of the article may be: its likeliest homonym, and those as likely
+        (several villages of one name and no population: each could be the one meant)."""
+        places = [p for p in self.gazetteer.lookup(name)[:CONTEXT_HOMONYMS] if _has_point(p)]
+        if not places:
+            return []
+        top = prior(places[0])
+        return [(p.latitude, p.longitude) for p in places if top - prior(p) <= CONTEXT_TIE]
+
+    def _add_hint(
+        self,
+        evidence: Evidence,
+        name: str,
+        hint: str,
+        context: Sequence[PlaceMention],
+        focus: str | None,
+        *,
+        anchors: bool,
+    ) -> None:
+        parts = split_hint(hint)
+        regions: list[str] = []
+        for part in parts:
+            if part.km is not None:
                 continue
-            key = strip_admin_words(part)
-            evidence.hint_admin.add(key)
-            region = self.gazetteer.region(part, focus)
+            evidence.hint_admin.add(strip_admin_words(part.name))
+            region = self.gazetteer.region(part.name, focus)
             if region is not None:
                 evidence.hint_admin.add(strip_admin_words(region.name))
-            towns = [p for p in self.gazetteer.lookup(part)[:2] if p.feature_class == "P"]
-            evidence.hint_points.extend((p.latitude, p.longitude) for p in towns)
+                evidence.hint_regions.append(region)
+                regions.append(part.name)
+        if not anchors:
+            return
+        around = PlaceMention(name="", admin_hint=", ".join(regions) or None)
+        for part in parts:
+            if not any(p.feature_class == "P" for p in self.gazetteer.lookup(part.name)[:CONTEXT_HOMONYMS]):
+                continue
+            # The anchor itself may have namesakes: resolve it with the region named beside it.
+            sub = self._evidence(part.name, around, context, focus, anchors=False)
+            # ... and with the place it locates: "Dah, near Sokoura": the Sokoura nearest a Dah
+            own = [p for p in self.gazetteer.lookup(name)[:CONTEXT_HOMONYMS] if p.feature_code not in LINEAR_CODES]
+            sub.context_points.extend((p.latitude, p.longitude) for p in own)
+            towns = [s for s in self._candidates(part.name, sub, focus) if s.place.feature_class == "P"]
+            if towns:
+                is_region = part.name in regions  # "Douna, Mopti": the region, not a town to stand in for it
+                evidence.anchors.append(Anchor(towns[0].place, anchor_radius(part.km), fallback=not is_region))
 
     # ------------------------------------------------------------------ building locations
 
@@ -178,6 +248,11 @@ class Geocoder:
         if place.feature_code == "ADM1":
             precision = 3  # a cercle or commune is "part of a region" (2); a region is 3
         return Location(**base, latitude=place.latitude, longitude=place.longitude, geo_precision=precision)
+
+    def _anchor_location(self, anchor: Anchor, rejected: list[Scored]) -> Location:
+        """The anchor town, as near it (precision 2); the rejected namesakes stay in the candidates."""
+        stand_in = Scored(anchor.place, 0.0, {"anchor_fallback": 1.0})
+        return self._place_location(stand_in, [stand_in, *rejected], near=True)
 
     def _region_location(self, region: Region, scored: Sequence[Scored] = ()) -> Location:
         return Location(
@@ -226,6 +301,8 @@ class Geocoder:
         for sentence in sentences:
             for span in self.gazetteer.find_spans(sentence):
                 relation = _SPAN_RELATION.get(span.kind)
+                if relation == "country" and _BORDER.match(sentence, span.end):
+                    continue  # "near the Niger border": next to that country, not in it
                 if relation is not None:
                     found.append(PlaceMention(name=span.name, relation=relation))
         return found
@@ -248,6 +325,11 @@ class Geocoder:
 
     def _is_town(self, name: str) -> bool:
         return any(p.feature_class == "P" for p in self.gazetteer.lookup(name)[:2])
+
+
+def _has_point(place: Place) -> bool:
+    """A village, camp, well or marsh locates its neighbours; an admin unit or a river does not."""
+    return place.feature_class != "A" and place.feature_code not in LINEAR_CODES
 
 
 def _explain(scored: Sequence[Scored], geocoder: Geocoder) -> list[dict[str, object]]:

@@ -7,9 +7,12 @@ score = prior (feature type, then notability: PPLA town > village > admin unit >
       + 0.3 when the place is in the article's country (mention's country hint, else focus);
         the same when no country is known and the place is in a country whose full dump is loaded
       + 0.5 when an admin hint next to the name ("Douentza, Mopti") names its region or cercle,
-        or a town within 60 km
+        or when it lies within an anchor town's radius ("Mariko, near Niono": 60 km; "60 km south
+        of Y": the stated distance with room for error), + up to 0.15 more the closer to the anchor
       + 0.3 x closeness (1 at 0 km, 0 beyond 150 km) to the other places named in the article
       + 0.2 when a region named elsewhere in the article contains it
+      + 0.03 in a region where the watched conflicts are fought (``CONFLICT_REGIONS``): a tie-breaker
+        between namesake villages the text says nothing more about (less than a spelling difference)
 Each term is kept in ``Location.candidates`` so any choice can be explained.
 """
 
@@ -18,17 +21,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sahelwatch.gazetteer import Place, prior
+from sahelwatch.gazetteer import Place, Region, prior
 from sahelwatch.gazetteer.names import strip_admin_words
+from services.geocoding.hints import Anchor
 
 W_NAME = 0.3
 W_COUNTRY = 0.3
 W_COUNTRY_PRIMARY = 0.3
 W_HINT = 0.5
+W_ANCHOR_CLOSE = 0.15
 W_NEAR = 0.3
 W_REGION_CONTEXT = 0.2
 NEAR_KM = 150.0
-HINT_TOWN_KM = 60.0
+W_CONFLICT_AREA = 0.03
+# Regions of the Sahel conflicts the product watches (central and northern Mali, northern and
+# eastern Burkina Faso, western Niger): public knowledge, not a property of any one article. A
+# village named with no other clue is likelier to be the namesake there than one in Kayes.
+CONFLICT_REGIONS = frozenset(
+    strip_admin_words(name)
+    for name in (
+        "Mopti", "Ségou", "Tombouctou", "Gao", "Kidal", "Ménaka", "Taoudénit",  # Mali
+        "Sahel", "Nord", "Est", "Centre-Nord", "Boucle du Mouhoun",  # Burkina Faso
+        "Tillabéri", "Tahoua", "Diffa",  # Niger
+    )
+)  # fmt: skip
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -45,7 +61,8 @@ class Evidence:
     country_code: str | None = None
     primary: frozenset[str] = frozenset()  # countries whose full dump is loaded: the watched ones
     hint_admin: set[str] = field(default_factory=set)  # normalised admin names from the admin hint
-    hint_points: list[tuple[float, float]] = field(default_factory=list)  # towns named as admin hint
+    anchors: list[Anchor] = field(default_factory=list)  # towns named as the place's surroundings
+    hint_regions: list[Region] = field(default_factory=list)  # regions named as admin hint
     context_regions: set[str] = field(default_factory=set)  # normalised region / cercle names
     context_points: list[tuple[float, float]] = field(default_factory=list)
 
@@ -70,15 +87,31 @@ def score_candidate(
         terms["country"] = W_COUNTRY_PRIMARY
     admin_keys = {strip_admin_words(n) for n in admin_names if n}
     hinted = bool(evidence.hint_admin and admin_keys & evidence.hint_admin)
-    if hinted or (evidence.hint_points and _min_km(place, evidence.hint_points) <= HINT_TOWN_KM):
+    closeness = anchor_closeness(place, evidence.anchors)
+    if hinted or closeness is not None:
         terms["admin_hint"] = W_HINT
+    if closeness is not None:
+        terms["anchor"] = round(W_ANCHOR_CLOSE * closeness, 4)
     if evidence.context_points:
         km = _min_km(place, evidence.context_points)
         if km < NEAR_KM:
             terms["near_context"] = round(W_NEAR * (1.0 - km / NEAR_KM), 4)
     if evidence.context_regions and admin_keys & evidence.context_regions:
         terms["region_context"] = W_REGION_CONTEXT
+    if admin_names[0] and strip_admin_words(admin_names[0]) in CONFLICT_REGIONS:
+        terms["conflict_area"] = W_CONFLICT_AREA
     return Scored(place=place, score=round(sum(terms.values()), 4), terms=terms)
+
+
+def anchor_closeness(place: Place, anchors: list[Anchor]) -> float | None:
+    """1 at an anchor, 0 at its radius; None when the place is beyond every anchor's radius."""
+    best: float | None = None
+    for anchor in anchors:
+        km = haversine_km(place.latitude, place.longitude, anchor.place.latitude, anchor.place.longitude)
+        if km <= anchor.radius_km:
+            value = 1.0 - km / anchor.radius_km
+            best = value if best is None else max(best, value)
+    return best
 
 
 def _min_km(place: Place, points: list[tuple[float, float]]) -> float:

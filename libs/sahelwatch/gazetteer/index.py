@@ -311,6 +311,14 @@ class Gazetteer:
         """Known place names in ``text``, longest match first, non-overlapping, in text order."""
         return self._spans.find(text)
 
+    def _stem_positions(self, key: str) -> list[int] | None:
+        """'NTillit', 'Intillit': a Tamasheq name written without its prefix's hyphens; settlements only."""
+        stem = tamasheq_stem(key) if " " not in key else None
+        positions = self._stems.get(stem) if stem else None
+        if not positions:
+            return None
+        return [p for p in positions if self.places[p].feature_class == "P"] or None
+
     def _is_major(self, key: str) -> bool:
         """An administrative seat or a town of 20,000 people or more goes by this name."""
         positions = self._names.get(key) or ()
@@ -320,7 +328,7 @@ class Gazetteer:
         """What a capitalised n-gram most likely names, or None when it is not worth a span."""
         if key in self._country_keys:
             return "country"
-        positions = self._names.get(key) or self._compact.get(key.replace(" ", ""))
+        positions = self._names.get(key) or self._compact.get(key.replace(" ", "")) or self._stem_positions(key)
         if not positions:
             return None
         places = [self.places[p] for p in positions]

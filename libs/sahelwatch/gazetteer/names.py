@@ -108,8 +108,10 @@ def tamasheq_stem(key: str, *, spaced: bool = False) -> str | None:
     return None
 
 
+# "gh" and the French "rh" both write the Tamasheq/Arabic ghain: "Takaghat" / "Takarat", "Rharous".
 _PHONETIC_REPLACE = (
-    ("tch", "ch"), ("sh", "ch"), ("dj", "j"), ("gn", "ny"), ("kh", "k"), ("ck", "k"), ("q", "k"),
+    ("tch", "ch"), ("sh", "ch"), ("dj", "j"), ("gn", "ny"), ("kh", "k"), ("gh", "r"), ("rh", "r"),
+    ("ck", "k"), ("q", "k"),
     ("ph", "f"), ("ou", "u"), ("w", "u"), ("y", "i"),
 )  # fmt: skip
 _PHONETIC_RULES = (

@@ -102,7 +102,7 @@ class SpanFinder:
             if i == j and len(word) <= 2:  # "Am", "GA": too short to be a place name on its own
                 i += 1
                 continue
-            if j + 1 < count and glued(j, j + 1) and self.kind(normalize(tokens[j + 1][2]), False) is None:
+            if j + 1 < count and glued(j, j + 1) and self._longest(text, tokens, j + 1, False) is None:
                 i = j + 1  # the head of an unknown hyphenated name: "Tin" of "Tin-Hamma" is not a place
                 continue
             if kind != "country" and (
