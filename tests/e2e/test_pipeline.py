@@ -76,6 +76,9 @@ def _stack(servers: LocalServers, tmp_path_factory: pytest.TempPathFactory, feed
         "SAHELWATCH_MAX_ATTEMPTS": "2",
         "SAHELWATCH_FEEDS": json.dumps([f"{feed.base}/feed.xml"]),
         "SAHELWATCH_FEED_INTERVAL_S": "3600",  # polled once at start (empty feed), then on demand
+        # the project's own gazetteer fixture: the same places with or without ../shared beside the clone
+        "SAHELWATCH_GAZETTEER_PATH": str(GAZETTEER / "mali_fixture.txt"),
+        "SAHELWATCH_ADMIN_POLYGONS_PATH": str(GAZETTEER / "cercles.geojson"),
     }
     state = stack.up(settings, extra_env=env)
     mongo: MongoClient[storage.Doc] = MongoClient(servers.mongo_url, tz_aware=True)
