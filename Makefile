@@ -38,7 +38,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check libs services tests
-	$(BIN)/ruff format --check libs services tests || true
+	$(BIN)/ruff format --check libs services tests
 	$(BIN)/mypy
 
 check: lint test
