@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from rapidfuzz import fuzz
 
 from sahelwatch.contracts import CanonicalIncident, Evidence, IncidentRecord, Kind, Location, SourceRef
+from sahelwatch.geo import haversine_km
 
 MAX_DISTANCE_KM = 50.0
 MERGE_THRESHOLD = 0.5
@@ -65,14 +65,6 @@ class _Interval:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def fold(text: str | None) -> str:

@@ -32,7 +32,6 @@ from services.alerting.match import (
     best_match,
     candidate_window,
     fold,
-    haversine_km,
     incident_id_for,
     same_incident,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "best_match",
     "candidate_window",
     "fold",
-    "haversine_km",
     "incident_id_for",
     "merge_all",
     "new_incident",

@@ -29,7 +29,8 @@ from shapely.ops import unary_union
 
 from sahelwatch.contracts import Alert, CanonicalIncident, Kind
 from sahelwatch.errors import RulesError
-from services.alerting.match import fold, haversine_km
+from sahelwatch.geo import haversine_km
+from services.alerting.match import fold
 from services.alerting.rules_schema import Area, RulesFile, RuleSpec, Severity
 
 log = logging.getLogger(__name__)

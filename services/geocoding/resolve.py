@@ -17,9 +17,10 @@ from sahelwatch.contracts import IncidentRecord, Location, PlaceMention
 from sahelwatch.gazetteer import Gazetteer, Place, Region, prior
 from sahelwatch.gazetteer.index import LINEAR_CODES, MAJOR_SEATS
 from sahelwatch.gazetteer.names import normalize, strip_admin_words
+from sahelwatch.geo import haversine_km
 from sahelwatch.telemetry import GEO_PRECISION, GEOCODE_LOOKUP_SECONDS, GEOCODE_RESULTS
 from services.geocoding.hints import Anchor, anchor_radius, split_hint
-from services.geocoding.scoring import Evidence, Scored, haversine_km, score_candidate
+from services.geocoding.scoring import Evidence, Scored, score_candidate
 
 MAX_CANDIDATES = 5
 # Homonyms of another place of the article taken as context, and how close in prior they must be.
@@ -212,13 +213,13 @@ class Geocoder:
         if not anchors:
             return
         around = PlaceMention(name="", admin_hint=", ".join(regions) or None)
+        # the namesakes of the place being located: "Dah, near Sokoura" wants the Sokoura nearest a Dah
+        own = [p for p in self.gazetteer.lookup(name)[:CONTEXT_HOMONYMS] if p.feature_code not in LINEAR_CODES]
         for part in parts:
             if not any(p.feature_class == "P" for p in self.gazetteer.lookup(part.name)[:CONTEXT_HOMONYMS]):
                 continue
             # The anchor itself may have namesakes: resolve it with the region named beside it.
             sub = self._evidence(part.name, around, context, focus, anchors=False)
-            # ... and with the place it locates: "Dah, near Sokoura": the Sokoura nearest a Dah
-            own = [p for p in self.gazetteer.lookup(name)[:CONTEXT_HOMONYMS] if p.feature_code not in LINEAR_CODES]
             sub.context_points.extend((p.latitude, p.longitude) for p in own)
             towns = [s for s in self._candidates(part.name, sub, focus) if s.place.feature_class == "P"]
             if towns:

@@ -18,11 +18,11 @@ Each term is kept in ``Location.candidates`` so any choice can be explained.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from sahelwatch.gazetteer import Place, Region, prior
 from sahelwatch.gazetteer.names import strip_admin_words
+from sahelwatch.geo import haversine_km
 from services.geocoding.hints import Anchor
 
 W_NAME = 0.3
@@ -45,13 +45,6 @@ CONFLICT_REGIONS = frozenset(
         "Tillabéri", "Tahoua", "Diffa",  # Niger
     )
 )  # fmt: skip
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(slots=True)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sahelwatch.contracts import Actor, Evidence, IncidentRecord
+from sahelwatch.geo import haversine_km
 from services.alerting.merge import (
     absorb,
     best_match,
     candidate_window,
-    haversine_km,
     incident_id_for,
     merge_all,
     new_incident,
