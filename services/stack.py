@@ -50,9 +50,13 @@ def _healthy(url: str) -> bool:
         return int(response.status) == 200
 
 
-def start_service(stage: str, state: StackState, settings: Settings, extra_env: dict[str, str] | None = None) -> None:
+def start_service(
+    stage: str, state: StackState, settings: Settings, extra_env: dict[str, str] | None = None, name: str | None = None
+) -> None:
+    """Start one service process; ``name`` (default: the stage) keys it in the state, e.g. ``extraction-2``."""
+    name = name or stage
     port = free_port()
-    log_path = settings.state_dir / "logs" / f"{stage}.log"
+    log_path = settings.state_dir / "logs" / f"{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -71,7 +75,7 @@ def start_service(stage: str, state: StackState, settings: Settings, extra_env: 
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    state.services[stage] = {"pid": process.pid, "port": port, "url": f"http://127.0.0.1:{port}"}
+    state.services[name] = {"pid": process.pid, "port": port, "url": f"http://127.0.0.1:{port}"}
 
 
 def up(
@@ -79,8 +83,13 @@ def up(
     stages: tuple[str, ...] = STAGES,
     timeout: float = 90.0,
     extra_env: dict[str, str] | None = None,
+    workers: dict[str, int] | None = None,
 ) -> StackState:
-    """Start servers (unless URLs are set) and services; wait until every /health is 200."""
+    """Start servers (unless URLs are set) and services; wait until every /health is 200.
+
+    ``workers``: processes per stage (default 1); extra ones join the stage's consumer group and
+    are recorded as ``<stage>-2``, ``<stage>-3``, ...
+    """
     path = state_file(settings)
     if path.exists():
         raise StackError(f"a stack is already recorded in {path}: run 'sahelwatch down' first")
@@ -89,9 +98,10 @@ def up(
     state.save(path)
     try:
         for stage in stages:
-            start_service(stage, state, settings, extra_env)
-            state.save(path)
-        for stage in stages:
+            for n in range(1, max(1, (workers or {}).get(stage, 1)) + 1):
+                start_service(stage, state, settings, extra_env, name=stage if n == 1 else f"{stage}-{n}")
+                state.save(path)
+        for stage in list(state.services):
             url = str(state.services[stage]["url"])
             pid = int(state.services[stage]["pid"])
 

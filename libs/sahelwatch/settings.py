@@ -32,7 +32,12 @@ class Settings(BaseSettings):
 
     max_attempts: int = Field(default=3, ge=1, description="Failures before a message is dead-lettered.")
     reclaim_idle_ms: int = Field(default=30_000, ge=100, description="Pending this long: reclaimed.")
-    polling_interval_ms: int = Field(default=100, ge=1)
+    polling_interval_ms: int = Field(
+        default=100, ge=1, description="Longest a read blocks waiting for new messages (XREADGROUP BLOCK)."
+    )
+    batch_max: int = Field(
+        default=32, ge=1, le=1000, description="Most messages a stage reads and handles together (XREADGROUP COUNT)."
+    )
     stream_maxlen: int = Field(default=1_000_000, ge=1000, description="Approximate cap per stream.")
     max_article_bytes: int = Field(default=2_000_000, ge=1000)
 

@@ -42,17 +42,22 @@ async def ensure_indexes(db: AsyncDatabase[Doc]) -> None:
     await db[GEOCODED].create_index([("article_id", ASCENDING)])
     await db[INCIDENTS].create_index([("sources.record_id", ASCENDING)])
     await db[INCIDENTS].create_index([("kind", ASCENDING), ("updated_at", DESCENDING)])
+    await db[INCIDENTS].create_index([("kind", ASCENDING), ("event_date", ASCENDING)])  # merge candidates
     await db[INCIDENTS].create_index([("geo", "2dsphere")], sparse=True)
     await db[ALERTS].create_index([("incident_id", ASCENDING)])
     await db[ALERTS].create_index([("delivered", ASCENDING)])
 
 
-async def insert_new(collection: AsyncCollection[Doc], docs: Sequence[Doc]) -> None:
-    """Insert documents that do not exist yet; existing ones are left untouched (first write wins)."""
+async def insert_new(collection: AsyncCollection[Doc], docs: Sequence[Doc]) -> set[Any]:
+    """Insert documents that do not exist yet; existing ones are left untouched (first write wins).
+
+    Returns the ids this call inserted: those are unpublished for sure, with the content given.
+    """
     if not docs:
-        return
+        return set()
     ops = [UpdateOne({"_id": doc["_id"]}, {"$setOnInsert": {**doc, "published": False}}, upsert=True) for doc in docs]
-    await collection.bulk_write(ops, ordered=False)
+    result = await collection.bulk_write(ops, ordered=False)
+    return set((result.upserted_ids or {}).values())
 
 
 async def unpublished(collection: AsyncCollection[Doc], ids: Iterable[str]) -> list[Doc]:
@@ -62,6 +67,27 @@ async def unpublished(collection: AsyncCollection[Doc], ids: Iterable[str]) -> l
         return []
     found = {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": wanted}, "published": False})}
     return [found[i] for i in wanted if i in found]
+
+
+async def to_publish(collection: AsyncCollection[Doc], docs: Sequence[Doc], inserted: set[Any]) -> list[Doc]:
+    """Of ``docs`` just written with ``insert_new`` (which returned ``inserted``): those to publish.
+
+    The ones inserted now, as given, and of the others (written before: a redelivery) the stored
+    copy if it is still unpublished; in the order of ``docs``, each id once. No read when every
+    document was new.
+    """
+    older = [doc["_id"] for doc in docs if doc["_id"] not in inserted]
+    stored = {doc["_id"]: doc for doc in await unpublished(collection, dict.fromkeys(older))}
+    out: dict[Any, Doc] = {}
+    for doc in docs:
+        key = doc["_id"]
+        if key in out:
+            continue
+        if key in inserted:
+            out[key] = doc
+        elif key in stored:
+            out[key] = stored[key]
+    return list(out.values())
 
 
 async def mark_published(collection: AsyncCollection[Doc], ids: Sequence[str]) -> None:

@@ -1,12 +1,20 @@
-"""Extraction service: ``articles`` -> incident and advisory records -> ``incidents.extracted``."""
+"""Extraction service: ``articles`` -> incident and advisory records -> ``incidents.extracted``.
+
+Articles come in batches (``SAHELWATCH_BATCH_MAX``): records of the whole batch are stored with one
+bulk write, published with one pipelined round trip, then flagged published with one update.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+
 from faststream.asgi import AsgiFastStream
+from pymongo import UpdateOne
 
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import Article, IncidentRecord, utcnow
-from sahelwatch.messaging import parse
+from sahelwatch.messaging import parser_for
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
 from services.pipeline import Pipeline
@@ -26,28 +34,38 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         telemetry.GAZETTEER_ENTRIES.set(len(pipeline.gazetteer))
         pipeline.actors  # noqa: B018 - load the actor dictionary before the first message
 
-    async def handle(body: bytes) -> None:
-        article = parse(Article, body)
-        records = pipeline.extract(article)
-        now = utcnow()
-        for record in records:
-            record.stamps = {**record.stamps, "extracted": now}
-        await storage.insert_new(extracted, [storage.to_doc(r, "record_id") for r in records])
-        await articles.update_one(
-            {"_id": article.article_id}, {"$set": {"n_records": len(records), "extracted_at": now}}
+    async def handle(batch: Sequence[Article]) -> None:
+        found: list[tuple[Article, list[IncidentRecord]]] = []
+        progress: list[UpdateOne] = []
+        for article in batch:
+            records = pipeline.extract(article)
+            now = utcnow()
+            for record in records:
+                record.stamps = {**record.stamps, "extracted": now}
+            found.append((article, records))
+            progress.append(
+                UpdateOne({"_id": article.article_id}, {"$set": {"n_records": len(records), "extracted_at": now}})
+            )
+        docs = [storage.to_doc(r, "record_id") for _, records in found for r in records]
+        inserted, _ = await asyncio.gather(
+            storage.insert_new(extracted, docs), articles.bulk_write(progress, ordered=False)
         )
-        pending = await storage.unpublished(extracted, [r.record_id for r in records])
-        for doc in pending:
-            record = IncidentRecord.model_validate(storage.strip_storage_fields(doc))
-            await stage.publisher.publish(streams.EXTRACTED, record)
+        fresh = {r.record_id: r for _, records in found for r in records if r.record_id in inserted}
+        pending = [
+            fresh.get(doc["_id"]) or IncidentRecord.model_validate(storage.strip_storage_fields(doc))
+            for doc in await storage.to_publish(extracted, docs, inserted)
+        ]
+        await stage.publisher.publish_many([(streams.EXTRACTED, record) for record in pending])
+        await storage.mark_published(extracted, [record.record_id for record in pending])
+        published = {record.record_id for record in pending}
+        for record in pending:
             telemetry.RECORDS_OUT.labels(stage=STAGE, kind=record.kind.value).inc()
-        await storage.mark_published(extracted, [doc["_id"] for doc in pending])
-        if len(pending) < len(records):
-            telemetry.REDELIVERED.labels(stage=STAGE).inc()
-        ingested = article.stamps.get("ingested")
-        telemetry.stage_latency(STAGE, ingested)
+        for article, records in found:
+            if sum(1 for r in records if r.record_id in published) < len(records):
+                telemetry.REDELIVERED.labels(stage=STAGE).inc()
+            telemetry.stage_latency(STAGE, article.stamps.get("ingested"))
 
-    stage.consume(streams.ARTICLES, handle)
+    stage.consume_batch(streams.ARTICLES, parser_for(Article), handle)
     stage.document_output(streams.EXTRACTED, IncidentRecord, "Incidents and advisories found in an article.")
     runtime.startup.append(warm_up)
     return runtime.asgi_app()

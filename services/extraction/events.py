@@ -227,7 +227,9 @@ _RULES: list[tuple[str, re.Pattern[str], float]] = [
             r"clash\w*|fighting|fought|ambush\w*|gunfights?|firefights?|exchanges? of fire|exchanged fire|"
             r"battles?|skirmish\w*|repelled|repulsed|came under fire|harassing fire|"
             r"affrontements?|accrochages?|embuscades?|combats?|stormed|overran|returned fire|retaliated|"
-            r"fought back|riposted|(?:inter)?communal (?:clashes|fighting)"
+            r"fought back|riposted|(?:inter)?communal (?:clashes|fighting)|"
+            r"(?:military|security|army|joint|ground|counter-?\w+|combing|clearing|sweep) operations? "
+            r"(?:\w+ ){0,2}(?:against|targeting|on)"
         ),
         0.8,
     ),
@@ -302,7 +304,7 @@ _ANY_TRIGGER = re.compile(
     r"attaqu|attentat|tu[ée]|bless|enlev|embusc|affront|accroch|combat|manifest|émeute|emeute|frappe|obus|"
     r"roquette|engin|désamor|déjou|interpell|arrêt|arrestation|incendi|saccag|exécut|viol|blocus|rapt|otage|"
     r"marche|sit-in|dispers|tear|baton|overtak|control|grave|bodies|corpse|tire|tyre|barricade|stone|street|"
-    r"encircl|surround|occupied|blocked|caught|chase|fought off|unearth|defus|pneus)",
+    r"encircl|surround|occupied|blocked|caught|chase|fought off|unearth|defus|pneus|operation)",
     re.IGNORECASE,
 )
 

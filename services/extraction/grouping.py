@@ -21,7 +21,7 @@ _F = re.IGNORECASE
 # "on the Gao-Gossi road", "axis Douentza-Hombori", "the Tenenkou to Macina axis", "between Boni and Hombori"
 _ROUTE_BEFORE = re.compile(
     r"\b(?:axis|axes|road|route|highway|track|stretch|section|corridor|between)\s+(?:(?:the|of|from|linking|"
-    r"connecting|between)\s+){0,2}$",
+    r"connecting|between|to|towards?|leading to)\s+){0,2}$",
     _F,
 )
 _ROUTE_AFTER = re.compile(
@@ -123,9 +123,9 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             twin.add(m)
     if not groups and floating:
         strong = [m for m in floating if m.has_casualties]
-        if strong:
-            g = Group(None, True, strong)
-            groups.append(g)
+        if strong:  # no place named anywhere: the toll's sentence and the ones next to it
+            near = [m for m in floating if any(abs(m.sentence.index - x.sentence.index) <= 1 for x in strong)]
+            groups.append(Group(None, True, near))
     groups = _fold_coarse(groups)
     groups.sort(key=lambda g: g.first_index)
     return groups

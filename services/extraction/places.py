@@ -21,8 +21,9 @@ from services.extraction.place_words import NOT_PLACE as _NOT_PLACE
 _F = re.IGNORECASE
 _DIR = (
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|northern|southern|eastern|"
-    r"western|nord|sud|est|ouest)"
+    r"western|nord|sud|est|ouest|(?-i:[NS][EW]|[NSEW])\.?)"  # "30 km NE of", "12 km S. of"
 )
+_COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 _DISTANCE = re.compile(
     rf"(?P<n>{NUMBER}|\d+(?:\.\d+)?)\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^)]*\))?\s*"
     rf"(?:away\s+)?(?:(?P<dir>{_DIR})\s+)?(?:from|of|outside|de|away from|"
@@ -30,7 +31,9 @@ _DISTANCE = re.compile(
     _F,
 )
 _INSTITUTION = re.compile(r"\b(?:Universit\w*|Hospital|Hôpital|School|College|Institute|Ministry|Stadium|Court)\b")
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of|from)\s+(?:the\s+)?$", _F)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of|from|between|axis|road|route)\s+(?:the\s+)?$", _F)
+_ROUTE_NEXT = re.compile(r"^\s*(?:-|–|/|to|and|&)\s*$", _F)  # "between A and B", "the A-B axis"
+_ROAD_TO = re.compile(r"\b(?:road|axis|route|track|highway)\s+(?:to|towards?|leading to)\s+(?:the\s+)?$", _F)
 _PERSON_AFTER = re.compile(
     r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}(?![\w'’-])"
     r"(?:,| said| says| told)"
@@ -44,7 +47,7 @@ _DIRECTION = re.compile(rf"\b(?P<dir>{_DIR})\s+(?:of|de)\s+(?:the\s+)?(?:\w+\s+o
 _NEAR = re.compile(
     r"\b(?:near|outside of|outside|close to|around|in the vicinity of|not far from|on the outskirts of|"
     r"outskirts of|"
-    r"on the road (?:to|between)|on (?:the|their|its) way to|en route to|près de|non loin de|"
+    r"on the road (?:to|towards?|between)|on (?:the|their|its) way to|en route to|près de|non loin de|"
     r"aux environs de|à proximité de|environs de)\s+"
     r"(?:the\s+)?(?:(?:town|city|village|locality|commune|capital|area)\s+)?(?:of\s+)?$",
     _F,
@@ -97,10 +100,11 @@ _APPOSITION = re.compile(
     _F,
 )
 _FALLBACK = re.compile(
-    r"\b(?:village|town|city|commune|locality|hamlet|forest|camp|area|localité) (?:of|de)\s+"
+    r"\b(?:villages?|towns?|city|commune|locality|hamlets?|forest|camp|area|localité) (?:of|de)\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)"
 )
-_FALLBACK_AREA = re.compile(r"\b(?:in|of) the (?P<name>[A-Z][\w'’-]+) area\b")  # "in the Diabaly area of Niono"
+# "in the Diabaly area of Niono", "in the Tin Zaouaten area"
+_FALLBACK_AREA = re.compile(r"\b(?:in|of) the (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}) area\b")
 _FALLBACK_IN = re.compile(
     r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to|between)\s+(?:the\s+)?"
     r"(?:(?:village|town|locality|commune|hamlet|"
@@ -117,6 +121,13 @@ _COORD_NAME = re.compile(
     r"\s*(?:,\s*|\s+)(?:and|as well as|et)\s+(?:in\s+|at\s+)?"
     r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])"
 )
+# "the area of X about 35 km south of Y": nothing but hedges between X and its anchor
+_BARE_GAP = re.compile(r"(?:\s|,|about|some|around|approximately|roughly|nearly|located|situated|lying)*", _F)
+# "(Douentza, Mopti)", "(Mopti Region)": names only; "(reportedly at dawn)", "(15 km away)" are not hints
+_HINT_WORDS = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s+|\s*,\s*|\s*/\s*)(?:[A-Z][\w'’.-]*|region|cercle|commune|district))*")
+_UNKNOWN_IN_GAP = re.compile(r"\b(?:at|in|near)\s+(?:the\s+)?(?:(?:village|town|locality) of\s+)?[A-Z][\w'’-]+\s*,")
+_NAMED_BEFORE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*),\s+$")
+_ANCHOR_UNITS = ("commune", "cercle", "area", "district")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$", _F)
 _NEAR_WORD = re.compile(r"(?:near|outside|around|outskirts|vicinity|not far|close)\b", _F)
 _POSSESSIVE_COUNTRY = re.compile(r"^(?:'s|’s)\b")
@@ -139,6 +150,21 @@ def _km(text: str) -> float | None:
     return float(n) if n is not None else None
 
 
+def _direction(word: str) -> str:
+    """ "north-east", "NE", "S." -> "northeast", "south"."""
+    w = word.lower().rstrip(".").replace("-", "")
+    if len(w) <= 2 and all(c in _COMPASS for c in w):
+        return "".join(_COMPASS[c] for c in w)
+    return w
+
+
+def _located_by(gap: str) -> bool:
+    """ "Sossoba, Mopti" / "Abalbod, 30 km NE of X": the known name after the gap locates the one before."""
+    if not gap.startswith(",") or len(gap) > 45:
+        return False
+    return gap.strip(", ") == "" or _DISTANCE.search(gap) is not None or _DIRECTION.search(gap) is not None
+
+
 def _title_case(sentence: str) -> bool:
     words = [w for w in sentence.split() if len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
@@ -155,7 +181,9 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             continue
         before = sentence[max(0, s - 60) : s]
         after = sentence[e : e + 60]
-        if _DEST.search(before) or _SAID_FROM.search(before) or _UNIVERSITY.search(before):
+        if (_DEST.search(before) and not _ROAD_TO.search(before)) or _SAID_FROM.search(before):
+            continue  # "evacuated to Gao" is not where it happened; "on the road to Gao" is near it
+        if _UNIVERSITY.search(before):
             continue
         if _ORG_AFTER.match(after) or _BETWEEN_2ND.search(before) or _REGION_AS_HINT.match(after):
             continue
@@ -164,7 +192,9 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         name = sp.name
         if name.lower() in ETHNONYMS or _SUBPART_AFTER.match(after) or _INSTITUTION.search(name):
             continue
-        if sp.kind == "other" and not _LOCATIVE_BEFORE.search(before):
+        if sp.kind == "other" and not (
+            _LOCATIVE_BEFORE.search(before) or (out and _ROUTE_NEXT.match(sentence[last_end:s]))
+        ):
             continue  # rivers, valleys, the "Azawad" of a movement's name: only "in X" makes them a place
         if _TITLE_BEFORE.search(before):
             continue  # "General Oumar Diarra": a surname that is also a village
@@ -183,16 +213,16 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         if m:
             relation = "distance"
             dist = _km(m["n"])
-            direction = m["dir"].lower() if m["dir"] else None
+            direction = _direction(m["dir"]) if m["dir"] else None
         elif " of" in before[-12:] and (md := _DIRECTION.search(before)) is not None:
-            relation, direction = "direction", md["dir"].lower()
+            relation, direction = "direction", _direction(md["dir"])
         elif _NEAR.search(before):
             relation = "near"
         elif kind == "country":
             relation = "country"
             mc = _COUNTRY_ADJ_DIR.search(before)
             if mc and mc["dir"].lower() not in ("central", "centre of"):
-                direction = mc["dir"].lower()
+                direction = _direction(mc["dir"])
         elif kind == "admin1" or _REGION_AFTER.match(after) or _REGION_BEFORE.search(before):
             relation = "region"
         elif _FROM.search(before):
@@ -200,7 +230,7 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         if kind == "country" and _POSSESSIVE_COUNTRY.match(after):
             continue  # "Mali's army": a country as owner, not a place of the event
         hint = None
-        if (mh := _ADMIN_HINT.match(after)) is not None and not re.search(r"\d|km|mile", mh["a"], _F):
+        if (mh := _ADMIN_HINT.match(after)) is not None and _HINT_WORDS.fullmatch(mh["a"].strip()):
             hint = mh["a"].strip()
         # "Kolokani, 60 km north of Bamako" / "Kati, a town near Bamako": the anchor only describes Kolokani
         describes = (
@@ -210,6 +240,7 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
                 _APPOSITION.match(gap) is not None
                 or (s - last_end < 45 and "," in gap and out[-1].kind in ("settlement", "other"))
             )
+            and _UNKNOWN_IN_GAP.search(gap) is None  # "A-B axis at Abalbod, 30 km NE of X": X locates Abalbod
         )
         mention = PlaceMention(name=name, relation=relation, distance_km=dist, direction=direction, admin_hint=hint)
         if describes and relation != "country":
@@ -220,7 +251,16 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
     for m in [*_FALLBACK.finditer(sentence), *_FALLBACK_AREA.finditer(sentence)]:
         if any(a < m.end("name") and m.start("name") < b for a, b in covered):
             continue
-        if any(f.start > m.start() and f.start < m.end() + 3 for f in out) or m["name"] in _NOT_PLACE:
+        if m["name"] in _NOT_PLACE or any(
+            m.start() < f.start < m.end() + 3 and "," not in sentence[m.end() : f.start] for f in out
+        ):
+            continue  # "the village of Boni": the gazetteer's own span says it; "of X, Mopti" is X in Mopti
+        named = _NAMED_BEFORE.search(sentence, 0, m.start())
+        if named is not None and m.group().startswith(_ANCHOR_UNITS) and named["name"] not in _NOT_PLACE:
+            # "in Senegue, commune of Ouroube Doude": the commune locates the village named before it
+            hinted = PlaceMention(name=named["name"], admin_hint=m["name"])
+            out.append(FoundPlace(hinted, named.start("name"), "settlement", known=False))
+            covered.append((named.start("name"), m.end("name")))
             continue
         out.append(FoundPlace(PlaceMention(name=m["name"]), m.start("name"), "settlement", known=False))
         covered.append((m.start("name"), m.end("name")))
@@ -236,22 +276,24 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
             and not any(o.start == mc.start("name") for o in out)
         ):
             out.append(FoundPlace(PlaceMention(name=mc["name"]), mc.start("name"), "settlement", known=False))
-    if not any(f.kind == "settlement" for f in out):
-        for m in _FALLBACK_IN.finditer(sentence):
-            name = m["name"]
-            if (
-                name in _NOT_PLACE
-                or _INSTITUTION.search(name)
-                or name.lower() in ETHNONYMS
-                or name.endswith(("'s", "’s", "ian", "ese", "ish", "ean"))
-                or _title_case(sentence)
-            ):
-                continue
-            if any(a <= m.start("name") < b for a, b in covered):
-                continue
-            rel = "near" if _NEAR_WORD.match(m.group()) else "in"
-            out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement", known=False))
-            break
+    has_town = any(f.kind == "settlement" for f in out)
+    located = {f.start for f in out if f.kind != "country"}
+    for m in _FALLBACK_IN.finditer(sentence):
+        name = m["name"]
+        if has_town and not any(_located_by(sentence[m.end("name") : at]) for at in located if at > m.end()):
+            continue  # a known town is named; only "in Sossoba, Mopti" adds the village it locates
+        if (
+            name in _NOT_PLACE
+            or _INSTITUTION.search(name)
+            or name.lower() in ETHNONYMS
+            or name.endswith(("'s", "’s", "ian", "ese", "ish", "ean"))
+            or _title_case(sentence)
+            or any(a <= m.start("name") < b for a, b in covered)
+        ):
+            continue
+        rel = "near" if _NEAR_WORD.match(m.group()) else "in"
+        out.append(FoundPlace(PlaceMention(name=name, relation=rel), m.start("name"), "settlement", known=False))
+        break
     out.sort(key=lambda f: f.start)
     return _prefer_known_anchor(sentence, [f for f in out if not f.describes_previous])
 
@@ -273,7 +315,12 @@ def _anchor_link(gap: str, anchor: PlaceMention) -> bool:
     """ "X, near Y" / "X in the commune of Y" / "X, about 60 km south of Y": Y locates X."""
     if _ANCHOR_LINK.match(gap):
         return True
-    return anchor.relation in ("distance", "direction") and gap.lstrip().startswith(",") and len(gap) < 45
+    if anchor.relation not in ("distance", "direction"):
+        return False
+    if gap.lstrip().startswith(",") and len(gap) < 45:
+        return True
+    md = _DISTANCE.search(gap) or _DIRECTION.search(gap)
+    return md is not None and _BARE_GAP.fullmatch(gap[: md.start()]) is not None
 
 
 def _add_hint(out: list[FoundPlace], hint: str) -> None:
@@ -303,7 +350,7 @@ def _prefer_known_anchor(sentence: str, found: list[FoundPlace]) -> list[FoundPl
             not f.known
             and nxt is not None
             and nxt.known
-            and nxt.kind == "settlement"
+            and (nxt.kind == "settlement" or (nxt.kind == "other" and nxt.mention.relation != "in"))
             and _anchor_link(sentence[f.start + len(f.mention.name) : nxt.start], nxt.mention)
         ):
             hint = hint_text(nxt.mention)

@@ -63,12 +63,12 @@ def victim_side(text: str) -> Side | None:
     found: list[tuple[int, str]] = []
     kill = _KILL.search(text)
     if kill is not None:  # "attacked the village and killed a militia member": the killing decides
-        found.append((-1, kill["w"]))
+        found.append((-1, _with_tail(text, kill.end("w"), kill["w"])))
     for m in _ACTIVE.finditer(text):
         if m["w"].lower().startswith("by "):  # "beheaded by militants": the victim stands before the verb
             found.append((m.start(), " ".join(text[: m.start()].split()[-6:])))
         else:
-            found.append((m.start(), m["w"]))
+            found.append((m.start(), _with_tail(text, m.end("w"), m["w"])))
         break
     for m in _PASSIVE.finditer(text):
         found.append((m.start("w"), m["w"]))
@@ -81,3 +81,11 @@ def victim_side(text: str) -> Side | None:
         if civ:
             return "civilian"
     return None
+
+
+def _with_tail(text: str, end: int, words: str) -> str:
+    """The object's words, plus what completes a cut-off "members of" ("... of the Dawsahak community")."""
+    if re.search(r"\bof$", words, _F) is None:
+        return words
+    tail = re.match(r"\s+(?:[\w'’/-]+\s+){0,3}[\w'’/-]+", text[end:])
+    return words + tail.group() if tail else words

@@ -1,17 +1,30 @@
-"""Geocoding service: ``incidents.extracted`` -> records with a location -> ``incidents.geocoded``."""
+"""Geocoding service: ``incidents.extracted`` -> records with a location -> ``incidents.geocoded``.
+
+Records come in batches (``SAHELWATCH_BATCH_MAX``): one query finds those already done, one the
+place context of their articles; results are stored with one bulk write, published with one
+pipelined round trip, then flagged published with one update.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
 
 from faststream.asgi import AsgiFastStream
 
 from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import IncidentRecord, PlaceMention, utcnow
-from sahelwatch.messaging import parse
+from sahelwatch.messaging import parser_for
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
 from services.pipeline import Pipeline
 
 STAGE = "geocoding"
+
+
+def stored_record(doc: storage.Doc) -> IncidentRecord:
+    return IncidentRecord.model_validate(storage.strip_storage_fields(doc))
 
 
 def create_app(settings: Settings | None = None) -> AsgiFastStream:
@@ -26,28 +39,47 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         telemetry.GAZETTEER_ENTRIES.set(len(pipeline.gazetteer))
         pipeline.geocoder  # noqa: B018 - build indexes before the first message
 
-    async def article_places(article_id: str) -> list[PlaceMention]:
-        """Every place the article names: context for disambiguation."""
-        cursor = extracted.find({"article_id": article_id, "place": {"$ne": None}}, {"place": 1})
-        return [PlaceMention.model_validate(doc["place"]) async for doc in cursor]
+    async def article_places(article_ids: Sequence[str]) -> dict[str, list[PlaceMention]]:
+        """Every place each article names: context for disambiguation."""
+        query = {"article_id": {"$in": list(article_ids)}, "place": {"$ne": None}}
+        places: dict[str, list[PlaceMention]] = defaultdict(list)
+        async for doc in extracted.find(query, {"place": 1, "article_id": 1}):
+            places[doc["article_id"]].append(PlaceMention.model_validate(doc["place"]))
+        return places
 
-    async def handle(body: bytes) -> None:
-        record = parse(IncidentRecord, body)
-        if await geocoded.find_one({"_id": record.record_id, "published": True}, {"_id": 1}):
-            telemetry.REDELIVERED.labels(stage=STAGE).inc()
-            return
-        context = await article_places(record.article_id)
-        result = pipeline.geocoder.geocode(record, context)
-        result.stamps = {**result.stamps, "geocoded": utcnow()}
-        await storage.insert_new(geocoded, [storage.to_doc(result, "record_id")])
-        for doc in await storage.unpublished(geocoded, [result.record_id]):
-            stored = IncidentRecord.model_validate(storage.strip_storage_fields(doc))
-            await stage.publisher.publish(streams.GEOCODED, stored)
-            await storage.mark_published(geocoded, [stored.record_id])
-            telemetry.RECORDS_OUT.labels(stage=STAGE, kind=stored.kind.value).inc()
-        telemetry.stage_latency(STAGE, record.stamps.get("ingested"))
+    async def already_published(record_ids: Sequence[str]) -> set[str]:
+        query = {"_id": {"$in": list(record_ids)}, "published": True}
+        return {doc["_id"] async for doc in geocoded.find(query, {"_id": 1})}
 
-    stage.consume(streams.EXTRACTED, handle)
+    async def handle(batch: Sequence[IncidentRecord]) -> None:
+        records = list({record.record_id: record for record in batch}.values())
+        done, context = await asyncio.gather(
+            already_published([r.record_id for r in records]),
+            article_places(list(dict.fromkeys(r.article_id for r in records))),
+        )
+        telemetry.REDELIVERED.labels(stage=STAGE).inc(len(batch) - len(records) + len(done))
+        results: dict[str, IncidentRecord] = {}
+        for record in records:
+            if record.record_id in done:
+                continue
+            result = pipeline.geocoder.geocode(record, context.get(record.article_id, []))
+            result.stamps = {**result.stamps, "geocoded": utcnow()}
+            results[result.record_id] = result
+        docs = [storage.to_doc(result, "record_id") for result in results.values()]
+        inserted = await storage.insert_new(geocoded, docs)
+        pending = [
+            results[doc["_id"]] if doc["_id"] in inserted else stored_record(doc)
+            for doc in await storage.to_publish(geocoded, docs, inserted)
+        ]
+        await stage.publisher.publish_many([(streams.GEOCODED, record) for record in pending])
+        await storage.mark_published(geocoded, [record.record_id for record in pending])
+        for record in pending:
+            telemetry.RECORDS_OUT.labels(stage=STAGE, kind=record.kind.value).inc()
+        for record in records:
+            if record.record_id not in done:
+                telemetry.stage_latency(STAGE, record.stamps.get("ingested"))
+
+    stage.consume_batch(streams.EXTRACTED, parser_for(IncidentRecord), handle)
     stage.document_output(streams.GEOCODED, IncidentRecord, "Records with their location resolved (or null).")
     runtime.startup.append(warm_up)
     return runtime.asgi_app()

@@ -15,12 +15,12 @@ from typing import Literal
 
 from sahelwatch.contracts import IncidentRecord, Location, PlaceMention
 from sahelwatch.gazetteer import Gazetteer, Place, Region, prior
-from sahelwatch.gazetteer.index import LINEAR_CODES, MAJOR_SEATS
+from sahelwatch.gazetteer.index import LINEAR_CODES, MAJOR_SEATS, MatchTier
 from sahelwatch.gazetteer.names import normalize, strip_admin_words
 from sahelwatch.geo import haversine_km
 from sahelwatch.telemetry import GEO_PRECISION, GEOCODE_LOOKUP_SECONDS, GEOCODE_RESULTS
-from services.geocoding.hints import Anchor, anchor_radius, split_hint
-from services.geocoding.scoring import Evidence, Scored, score_candidate
+from services.geocoding.hints import Anchor, anchor_radius, border_countries, split_hint
+from services.geocoding.scoring import Evidence, Scored, contradicted, score_candidate, support
 
 MAX_CANDIDATES = 5
 # Homonyms of another place of the article taken as context, and how close in prior they must be.
@@ -31,6 +31,10 @@ ANCHOR_FUZZY_CUTOFF = 80.0
 # Runner-up this close, and far away: the choice is reported as ambiguous in the metrics.
 AMBIGUOUS_MARGIN = 0.05
 AMBIGUOUS_KM = 25.0
+NOTABLE_POPULATION = 20_000
+# "Dogofri-Diabaly", "Tessit–Anderamboukan": two towns joined by a hyphen or a dash, each this long
+_PAIR = re.compile(r"\s*[-–—/]\s*")
+PAIR_MIN_LEN = 4
 _BORDER = re.compile(r"[\s-]*(?:[A-Z][\w]+[\s-]+)?(?:border|frontier|fronti[eè]re)", re.IGNORECASE)
 _POINT_CLASSES = frozenset({"P", "S"})
 _SPAN_RELATION: dict[str, Literal["in", "region", "country"]] = {
@@ -45,6 +49,7 @@ class Geocoder:
         self.gazetteer = gazetteer
         self._admin_cache: dict[int, tuple[str | None, str | None]] = {}
         self._primary = frozenset(gazetteer.primary_countries)
+        gazetteer.borders  # noqa: B018 - outline the borders now, not on the first "near the X border"
 
     # ------------------------------------------------------------------ public
 
@@ -57,7 +62,9 @@ class Geocoder:
             GEOCODE_RESULTS.labels(outcome="no_place").inc()
             return record.model_copy(update={"location": None})
         context = [*context, *self._evidence_places(record)]
-        location = self.resolve(record.place, context, country_focus=self._focus(context))
+        sentences = " ".join(dict.fromkeys(e.sentence for e in record.evidence))
+        borders = border_countries(sentences, self._country_code)
+        location = self.resolve(record.place, context, country_focus=self._focus(context), borders=borders)
         if location is None:
             # The place as the text names it, with no point: honest, and still searchable by name.
             GEOCODE_RESULTS.labels(outcome="unresolved").inc()
@@ -68,12 +75,21 @@ class Geocoder:
         return record.model_copy(update={"location": location})
 
     def resolve(
-        self, mention: PlaceMention, context: Sequence[PlaceMention] = (), country_focus: str | None = None
+        self,
+        mention: PlaceMention,
+        context: Sequence[PlaceMention] = (),
+        country_focus: str | None = None,
+        *,
+        borders: Sequence[str] = (),
     ) -> Location | None:
-        """The Location ``mention`` most likely names, or None when the gazetteer does not know it."""
+        """The Location ``mention`` most likely names, or None when the gazetteer does not know it.
+
+        ``borders``: ISO codes of the countries the text says the place borders ("near the Niger
+        border"), see ``hints.border_countries``.
+        """
         started = time.perf_counter()
         try:
-            return self._resolve(mention, context, country_focus)
+            return self._resolve(mention, context, country_focus, borders)
         finally:
             GEOCODE_LOOKUP_SECONDS.observe(time.perf_counter() - started)
 
@@ -84,7 +100,7 @@ class Geocoder:
     # ------------------------------------------------------------------ steps
 
     def _resolve(
-        self, mention: PlaceMention, context: Sequence[PlaceMention], country_focus: str | None
+        self, mention: PlaceMention, context: Sequence[PlaceMention], country_focus: str | None, borders: Sequence[str]
     ) -> Location | None:
         name = mention.name.strip()
         if not normalize(name):
@@ -100,6 +116,7 @@ class Geocoder:
             if region is not None:
                 return self._region_location(region)
         evidence = self._evidence(name, mention, context, focus)
+        evidence.borders = self._known_borders(borders, focus)
         scored = self._candidates(name, evidence, focus)
         anchors = [a for a in evidence.anchors if a.fallback]
         if anchors and not any("admin_hint" in s.terms for s in scored):
@@ -115,7 +132,10 @@ class Geocoder:
             return self._region_location(evidence.hint_regions[0], scored)
         if not scored:
             region = self.gazetteer.region(name, focus)
-            return self._region_location(region) if region is not None else None
+            if region is not None:
+                return self._region_location(region)
+            pair = self._pair(name, evidence, focus)
+            return self._place_location(pair[0], pair, near=True) if pair else None
         best = scored[0]
         if best.place.feature_code == "ADM1" and mention.relation in ("in", "region"):
             region = self.gazetteer.region(best.place.name, best.place.country_code)
@@ -126,29 +146,82 @@ class Geocoder:
         return self._place_location(best, scored, near=near)
 
     def _candidates(self, name: str, evidence: Evidence, focus: str | None) -> list[Scored]:
-        found = self.gazetteer.lookup_scored(name)[: MAX_CANDIDATES * 4]
+        found = self.gazetteer.lookup_matches(name)[: MAX_CANDIDATES * 4]
         if not found:
             return []
-        if focus and not self.gazetteer.lookup(name) and all(p.country_code != focus for p, _ in found):
+        if focus and found[0].tier != "exact" and all(m.place.country_code != focus for m in found):
             # An approximate spelling matching only places in another country than the article's:
             # more likely a place the gazetteer lacks ("Kandadji", Niger) than a foreign homonym.
             return []
-        unique: dict[int, tuple[Place, float]] = {}
-        for place, quality in found:  # one place may match by two keys: keep its first, best-ordered
-            unique.setdefault(place.geonameid, (place, quality))
-        scored = [score_candidate(p, q, self._admin_names(p), evidence) for p, q in unique.values()]
-        scored.sort(key=lambda s: -s.score)
-        return scored
+        unique: dict[int, Scored] = {}
+        for match in found:  # one place may match by two keys: keep its first, best-ordered
+            if match.place.geonameid in unique:
+                continue
+            scored = self._score(match.place, match.quality, evidence, match.tier)
+            if scored is not None:
+                unique[match.place.geonameid] = scored
+        return sorted(unique.values(), key=lambda s: -s.score)
+
+    def _score(self, place: Place, quality: float, evidence: Evidence, tier: MatchTier) -> Scored | None:
+        """The candidate's score, or None for a spelling variant the text does not back.
+
+        A spelling that sounds the same ("sound") or is close ("variant") is dropped when the text
+        places the name elsewhere: away from the border it names, or from its anchor town (a
+        "variant" within ``Anchor.loose_radius_km``); a looser one ("loose") must be backed: near an
+        anchor, another place of the article or the named border, or in the region named
+        (``scoring.support``); an administrative seat or a large town needs no more than a variant.
+        Otherwise: null, or the anchor, rather than a wrong point.
+        """
+        admin_names = self._admin_names(place)
+        border_km = self._border_km(place, evidence.borders)
+        if tier == "loose" and _notable(place):
+            tier = "variant"  # a misspelt town ("Timbutku") is likelier than an unknown namesake village
+        if tier in ("sound", "variant") and contradicted(place, evidence, border_km, tight=tier == "variant"):
+            return None
+        if tier == "loose" and support(place, admin_names, evidence, border_km) is None:
+            return None
+        return score_candidate(place, quality, admin_names, evidence, border_km=border_km, tier=tier)
+
+    def _border_km(self, place: Place, borders: Sequence[str]) -> float | None:
+        """km to the nearest border the text names, None when it names none (or none is known)."""
+        if not borders or place.feature_class == "A" or place.feature_code.startswith("PCL"):
+            return None
+        found = [self.gazetteer.borders.distance_km(place.latitude, place.longitude, code) for code in borders]
+        known = [km for km in found if km is not None]
+        return min(known) if known else None
+
+    def _known_borders(self, borders: Sequence[str], focus: str | None) -> list[str]:
+        """The named borders that the admin polygons outline; "the Mali-Niger border" in a story
+        about Mali is the Niger border."""
+        codes = [c for c in dict.fromkeys(borders) if self.gazetteer.borders.known(c)]
+        if len(codes) > 1 and focus in codes:
+            codes.remove(focus)
+        return codes
+
+    def _pair(self, name: str, evidence: Evidence, focus: str | None) -> list[Scored]:
+        """'Dogofri-Diabaly' (the area, the road between two towns), unknown as one name: the likelier
+        of the two towns, as near it (precision 2). Both halves must name a settlement."""
+        halves = [h for h in _PAIR.split(name.strip()) if h]
+        if len(halves) != 2 or any(len(normalize(h)) < PAIR_MIN_LEN for h in halves):
+            return []
+        towns: list[Scored] = []
+        for half in halves:
+            found = [s for s in self._candidates(half, evidence, focus) if s.tier in ("exact", "sound")]
+            found = [s for s in found if s.place.feature_class == "P"]
+            if not found:
+                return []
+            towns.append(found[0])
+        return sorted(towns, key=lambda s: -s.score)
 
     def _fuzzy_near_anchor(self, name: str, evidence: Evidence) -> list[Scored]:
-        """Looser spellings ("Tin-Tadayni" / "Tin Tadéini") accepted only within an anchor's radius."""
+        """Looser spellings ("Tin-Tadayni" / "Tin Tadéini") accepted only close to an anchor."""
         found = self.gazetteer.fuzzy(name, limit=10, cutoff=ANCHOR_FUZZY_CUTOFF)
         scored = [
-            score_candidate(p, 0.9 * sim / 100.0, self._admin_names(p), evidence)
+            s
             for p, sim in found
             if p.feature_code not in LINEAR_CODES
+            and (s := self._score(p, 0.9 * sim / 100.0, evidence, "loose")) is not None
         ]
-        scored = [s for s in scored if "anchor" in s.terms]
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -216,15 +289,20 @@ class Geocoder:
         # the namesakes of the place being located: "Dah, near Sokoura" wants the Sokoura nearest a Dah
         own = [p for p in self.gazetteer.lookup(name)[:CONTEXT_HOMONYMS] if p.feature_code not in LINEAR_CODES]
         for part in parts:
-            if not any(p.feature_class == "P" for p in self.gazetteer.lookup(part.name)[:CONTEXT_HOMONYMS]):
+            # "NTillit", "Indeliman": an anchor may be written as loosely as any name, short of a guess
+            named = [m.place for m in self.gazetteer.lookup_matches(part.name)[:CONTEXT_HOMONYMS] if m.tier != "loose"]
+            if not any(p.feature_class == "P" for p in named):
                 continue
             # The anchor itself may have namesakes: resolve it with the region named beside it.
             sub = self._evidence(part.name, around, context, focus, anchors=False)
             sub.context_points.extend((p.latitude, p.longitude) for p in own)
-            towns = [s for s in self._candidates(part.name, sub, focus) if s.place.feature_class == "P"]
+            towns = [
+                s for s in self._candidates(part.name, sub, focus) if s.place.feature_class == "P" and s.tier != "loose"
+            ]
             if towns:
                 is_region = part.name in regions  # "Douna, Mopti": the region, not a town to stand in for it
-                evidence.anchors.append(Anchor(towns[0].place, anchor_radius(part.km), fallback=not is_region))
+                anchor = Anchor(towns[0].place, anchor_radius(part.km), fallback=not is_region, km=part.km)
+                evidence.anchors.append(anchor)
 
     # ------------------------------------------------------------------ building locations
 
@@ -326,6 +404,11 @@ class Geocoder:
 
     def _is_town(self, name: str) -> bool:
         return any(p.feature_class == "P" for p in self.gazetteer.lookup(name)[:2])
+
+
+def _notable(place: Place) -> bool:
+    """An administrative seat or a town of 20,000 people: named in the news far more than a village."""
+    return place.feature_code in MAJOR_SEATS or (place.feature_class == "P" and place.population >= NOTABLE_POPULATION)
 
 
 def _has_point(place: Place) -> bool:

@@ -13,14 +13,18 @@ score = prior (feature type, then notability: PPLA town > village > admin unit >
       + 0.2 when a region named elsewhere in the article contains it
       + 0.03 in a region where the watched conflicts are fought (``CONFLICT_REGIONS``): a tie-breaker
         between namesake villages the text says nothing more about (less than a spelling difference)
+      + 0.3 x closeness (1 on it, 0 beyond 100 km) to the border the text places it on ("near the
+        Niger border")
 Each term is kept in ``Location.candidates`` so any choice can be explained.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sahelwatch.gazetteer import Place, Region, prior
+from sahelwatch.gazetteer.index import MatchTier
 from sahelwatch.gazetteer.names import strip_admin_words
 from sahelwatch.geo import haversine_km
 from services.geocoding.hints import Anchor
@@ -34,6 +38,11 @@ W_NEAR = 0.3
 W_REGION_CONTEXT = 0.2
 NEAR_KM = 150.0
 W_CONFLICT_AREA = 0.03
+W_BORDER = 0.3
+BORDER_KM = 100.0  # "near the X border": within this of it
+# A spelling that only resembles the name needs support: another place of the article this close,
+# the region it names, the admin hint, an anchor (``Anchor.loose_radius_km``) or the border named.
+SUPPORT_KM = 50.0
 # Regions of the Sahel conflicts the product watches (central and northern Mali, northern and
 # eastern Burkina Faso, western Niger): public knowledge, not a property of any one article. A
 # village named with no other clue is likelier to be the namesake there than one in Kayes.
@@ -58,6 +67,10 @@ class Evidence:
     hint_regions: list[Region] = field(default_factory=list)  # regions named as admin hint
     context_regions: set[str] = field(default_factory=set)  # normalised region / cercle names
     context_points: list[tuple[float, float]] = field(default_factory=list)
+    borders: list[str] = field(default_factory=list)  # "near the Niger border": ISO codes
+
+
+Support = Literal["anchor", "admin", "context", "region", "border"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +78,7 @@ class Scored:
     place: Place
     score: float
     terms: dict[str, float]
+    tier: MatchTier = "exact"  # how the name matched (``sahelwatch.gazetteer.index.NameMatch``)
 
 
 def score_candidate(
@@ -72,6 +86,9 @@ def score_candidate(
     name_quality: float,
     admin_names: tuple[str | None, str | None],
     evidence: Evidence,
+    *,
+    border_km: float | None = None,
+    tier: MatchTier = "exact",
 ) -> Scored:
     terms: dict[str, float] = {"prior": round(prior(place), 4), "name": round(W_NAME * name_quality, 4)}
     if evidence.country_code and place.country_code == evidence.country_code:
@@ -93,7 +110,51 @@ def score_candidate(
         terms["region_context"] = W_REGION_CONTEXT
     if admin_names[0] and strip_admin_words(admin_names[0]) in CONFLICT_REGIONS:
         terms["conflict_area"] = W_CONFLICT_AREA
-    return Scored(place=place, score=round(sum(terms.values()), 4), terms=terms)
+    if border_km is not None and border_km < BORDER_KM:
+        terms["border"] = round(W_BORDER * (1.0 - border_km / BORDER_KM), 4)
+    return Scored(place=place, score=round(sum(terms.values()), 4), terms=terms, tier=tier)
+
+
+def support(
+    place: Place, admin_names: tuple[str | None, str | None], evidence: Evidence, border_km: float | None
+) -> Support | None:
+    """What in the text backs a candidate matched by a looser spelling, or None (an unbacked guess).
+
+    An anchor town overrides the rest: with one, only a place within its loose radius is backed.
+    A border the text names and the place is far from is evidence against it.
+    """
+    anchors = [a for a in evidence.anchors if a.fallback]  # not "X, Mopti": a region, not a town
+    if anchors:
+        for anchor in anchors:
+            km = haversine_km(place.latitude, place.longitude, anchor.place.latitude, anchor.place.longitude)
+            if km <= anchor.loose_radius_km:
+                return "anchor"
+        return None
+    if border_km is not None:
+        return "border" if border_km <= BORDER_KM else None
+    admin_keys = {strip_admin_words(n) for n in admin_names if n}
+    if evidence.hint_admin and admin_keys & evidence.hint_admin:
+        return "admin"
+    if evidence.context_points and _min_km(place, evidence.context_points) <= SUPPORT_KM:
+        return "context"
+    if evidence.context_regions and admin_keys & evidence.context_regions:
+        return "region"
+    return None
+
+
+def contradicted(place: Place, evidence: Evidence, border_km: float | None, *, tight: bool) -> bool:
+    """A spelling variant the text places elsewhere: away from the border it names, or from its
+    anchor town (with ``tight``, beyond the anchor's loose radius, else beyond its radius)."""
+    if border_km is not None and border_km > BORDER_KM:
+        return True
+    anchors = [a for a in evidence.anchors if a.fallback]
+    if not anchors:
+        return False
+    return all(
+        haversine_km(place.latitude, place.longitude, a.place.latitude, a.place.longitude)
+        > (a.loose_radius_km if tight else a.radius_km)
+        for a in anchors
+    )
 
 
 def anchor_closeness(place: Place, anchors: list[Anchor]) -> float | None:

@@ -54,6 +54,11 @@ class AdminPolygons:
         self._region_centroid = lru_cache(maxsize=None)(self._centroid_of_region)
         self._cercle_centroid = lru_cache(maxsize=None)(self._centroid_of_cercle)
 
+    @property
+    def geometries(self) -> list[Any]:
+        """The shapely geometry of each of ``areas``, in the same order."""
+        return self._geometries
+
     @classmethod
     def from_geojson(cls, path: Path) -> AdminPolygons:
         try:

@@ -11,10 +11,12 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from sahelwatch.gazetteer.admin import AdminPolygons
+from sahelwatch.gazetteer.borders import Borders
 from sahelwatch.gazetteer.geonames import Place
 from sahelwatch.gazetteer.names import (
     compact,
@@ -24,10 +26,12 @@ from sahelwatch.gazetteer.names import (
     is_latin,
     normalize,
     phonetic,
+    skeleton,
     strip_admin_words,
     tamasheq_stem,
 )
 from sahelwatch.gazetteer.spans import SpanFinder
+from sahelwatch.geo import haversine_km
 from sahelwatch.places import PlaceKind, PlaceSpan
 
 # rapidfuzz ratio on compact keys. 85 accepts one or two letters off in a long name
@@ -87,6 +91,46 @@ def fallback_admin1_names() -> dict[tuple[str, str], str]:
     return table
 
 
+MatchTier = Literal["exact", "sound", "variant", "loose"]
+# A fuzzy spelling this similar (rapidfuzz ratio), or with the same consonants, is a variant of
+# the name ("Aderanboukan" / "Andéranboukan" 96, "Ogossagou" / "Ogassagou"), not a guess.
+VARIANT_RATIO = 88.0
+VARIANT_MIN_LEN = 6  # a letter off in a shorter name ("Kambo" / "Kambou") is another name as often as not
+# Compound names that all share the head word and lie this close together are the quarters of one
+# village ("Guiwagou-Diapto", "Guiwagou-Fittobé"): the head word names the village.
+QUARTERS_KM = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A place a name may denote: how well the spelling matches (0-1) and by which kind of rule.
+
+    ``exact``: the name, an alternate name, the name without a qualifier word or Tamasheq prefix;
+    ``sound``: a spelling that sounds the same (phonetic key); ``variant``: a close fuzzy spelling
+    (only the vowels differ, or a letter or two in a long name); ``loose``: anything looser, a
+    guess that needs support from the rest of the text.
+    """
+
+    place: Place
+    quality: float
+    tier: MatchTier
+
+
+def _keep_best(found: dict[int, NameMatch], match: NameMatch) -> None:
+    """Keep, per place, the match of the best tier, then the best quality."""
+    current = found.get(match.place.geonameid)
+    if current is None or (match.tier != "loose", match.quality) > (current.tier != "loose", current.quality):
+        found[match.place.geonameid] = match
+
+
+def _quarters(places: list[Place]) -> bool:
+    """Two or more places, all within ``QUARTERS_KM`` of the first: quarters of one village."""
+    if len(places) < 2:
+        return False
+    first = places[0]
+    return all(haversine_km(first.latitude, first.longitude, p.latitude, p.longitude) <= QUARTERS_KM for p in places)
+
+
 @dataclass(frozen=True, slots=True)
 class Country:
     code: str
@@ -124,6 +168,8 @@ class Gazetteer:
         self.countries: dict[str, Country] = {}
         self._country_keys: dict[str, str] = dict(_COUNTRY_ALIASES)
         self._buckets: dict[tuple[str, int], list[str]] = {}
+        self._sound_buckets: dict[tuple[str, int], list[str]] = {}
+        self._borders: Borders | None = None
         self._spans = SpanFinder(self._span_kind, self._is_major)
 
     # ------------------------------------------------------------------ building
@@ -176,6 +222,8 @@ class Gazetteer:
             key = normalize(raw)
             if key:
                 self._country_keys.setdefault(key, code)
+                if " " in key:  # "BurkinaFaso", as hasty notes write it
+                    self._country_keys.setdefault(key.replace(" ", ""), code)
 
     def freeze(self) -> None:
         """Order homonyms by prior and build the fuzzy buckets; call once after the last ``add``."""
@@ -187,11 +235,22 @@ class Gazetteer:
         for key in self._compact:
             if len(key) >= FUZZY_MIN_LEN:
                 self._buckets.setdefault((key[0], len(key)), []).append(key)
+        self._sound_buckets = {}
+        for key in self._phonetic:
+            if len(key) >= FUZZY_MIN_LEN:
+                self._sound_buckets.setdefault((key[0], len(key)), []).append(key)
         if self.admin is not None:
             for key, display in self.admin.region_names.items():
                 self._regions.setdefault(key, []).append(("", display))
 
     # ------------------------------------------------------------------ lookups
+
+    @property
+    def borders(self) -> Borders:
+        """Land borders of the countries the admin polygons cover (built on first use, ~0.1 s)."""
+        if self._borders is None:
+            self._borders = Borders.build(self.admin, self.places)
+        return self._borders
 
     def __len__(self) -> int:
         return len(self.places)
@@ -213,33 +272,52 @@ class Gazetteer:
         return [self.places[p] for p in positions] if positions else []
 
     def lookup_scored(self, name: str) -> list[tuple[Place, float]]:
-        """Candidates for ``name`` with a name-match quality in 0-1, falling back step by step.
+        """Candidates for ``name`` with a name-match quality in 0-1 (see ``lookup_matches``)."""
+        return [(m.place, m.quality) for m in self.lookup_matches(name)]
 
-        1.0 exact main name, 0.85 alternate name; then, only when nothing matched exactly: 0.9 same
-        phonetic key ("Diabaly" / "Diabali"), 0.85 without a qualifier word ("In-Ekar Ouest"),
-        a Tamasheq prefix (N'Tillit / I-n-Tillit) or as the first word of a village's compound
-        name ("Kologon" / "Kologon-Habé"); else fuzzy similarity x 0.9. Below exact matches, up
-        to 0.05 more for the spelling closest to the place's main name (breaks homonym ties).
+    def lookup_matches(self, name: str) -> list[NameMatch]:
+        """Candidates for ``name`` with a name-match quality in 0-1 and a tier, falling back step by step.
+
+        ``exact``: 1.0 exact main name, 0.85 alternate name; then, only when nothing matched exactly,
+        0.85 without a qualifier word ("In-Ekar Ouest") or a Tamasheq prefix (N'Tillit / I-n-Tillit).
+        ``variant``: 0.9 same phonetic key ("Diabaly" / "Diabali", "Tamalate" / "Tamalat"); a fuzzy
+        spelling (similarity x 0.9) with the same consonants in the same order ("Ogossagou" /
+        "Ogassagou"). ``loose``: the first word of a compound name ("Kologon" / "Kologon-Habé"),
+        any other fuzzy spelling, of the name or (x 0.85) of its phonetic key ("Tancoulle" /
+        "Tankouli"). Below exact matches, up to
+        0.05 more for the spelling closest to the place's main name (breaks homonym ties).
         """
         key = normalize(name)
         places = self.lookup(name)
         if places:
-            return [(p, 1.0 if normalize(p.name) == key else self._near(key, p, 0.85)) for p in places]
-        places = [self.places[p] for p in self._phonetic.get(phonetic(key), ())]
-        quality = 0.85
+            return [
+                NameMatch(p, 1.0 if normalize(p.name) == key else self._near(key, p, 0.85), "exact") for p in places
+            ]
+        head = head_alias(key)
+        places = self.lookup(head) if head else []
+        stem = tamasheq_stem(key)
+        if not places and stem:
+            places = [self.places[p] for p in self._stems.get(stem, ())]
         if places:
-            quality = 0.9
-        else:
-            head = head_alias(key)
-            places = self.lookup(head) if head else []
-            stem = tamasheq_stem(key)
-            if not places and stem:
-                places = [self.places[p] for p in self._stems.get(stem, ())]
-            if not places:
-                places = [self.places[p] for p in self._heads.get(key, ())]
+            return [NameMatch(p, self._near(key, p, 0.85), "exact") for p in places]
+        sound = phonetic(key)
+        places = [self.places[p] for p in self._phonetic.get(sound, ())]
         if places:
-            return [(p, self._near(key, p, quality)) for p in places]
-        return [(p, 0.9 * sim / 100.0) for p, sim in self.fuzzy(name)]
+            return [NameMatch(p, self._near(key, p, 0.9), "sound") for p in places]
+        found: dict[int, NameMatch] = {}
+        heads = [self.places[pos] for pos in self._heads.get(key, ())]
+        tier: MatchTier = "variant" if _quarters(heads) else "loose"
+        for place in heads:
+            found[place.geonameid] = NameMatch(place, self._near(key, place, 0.85), tier)
+        bones, short = skeleton(sound), len(compact(name)) < VARIANT_MIN_LEN
+        for place, sim, choice in self._fuzzy_keys(compact(name), self._buckets, self._compact):
+            close = not short and (sim >= VARIANT_RATIO or skeleton(phonetic(choice)) == bones)
+            _keep_best(found, NameMatch(place, 0.9 * sim / 100.0, "variant" if close else "loose"))
+        if any(m.tier == "variant" for m in found.values()):  # a close spelling: no need for a looser one
+            return sorted(found.values(), key=lambda m: (-m.quality, -prior(m.place)))
+        for place, sim, _ in self._fuzzy_keys(sound, self._sound_buckets, self._phonetic):
+            _keep_best(found, NameMatch(place, 0.85 * sim / 100.0, "loose"))
+        return sorted(found.values(), key=lambda m: (-m.quality, -prior(m.place)))
 
     @staticmethod
     def _near(key: str, place: Place, quality: float) -> float:
@@ -248,19 +326,36 @@ class Gazetteer:
 
     def fuzzy(self, name: str, limit: int = 5, cutoff: float = FUZZY_CUTOFF) -> list[tuple[Place, float]]:
         """Places whose name is a close spelling variant, with the similarity (0-100), best first."""
-        key = compact(name)
+        found = self._fuzzy_keys(compact(name), self._buckets, self._compact, limit, cutoff)
+        return [(place, sim) for place, sim, _ in found]
+
+    def _fuzzy_keys(
+        self,
+        key: str,
+        buckets: dict[tuple[str, int], list[str]],
+        table: dict[str, list[int]],
+        limit: int = 5,
+        cutoff: float = FUZZY_CUTOFF,
+    ) -> list[tuple[Place, float, str]]:
+        """(place, similarity 0-100, the key it matched by) for keys of ``table`` close to ``key``."""
         if len(key) < FUZZY_MIN_LEN:
             return []
         # ratio >= cutoff bounds the length ratio: only names of a compatible length can match.
         low, high = math.ceil(len(key) * cutoff / (200 - cutoff)), int(len(key) * (200 - cutoff) / cutoff)
-        bucket = [k for n in range(low, high + 1) for k in self._buckets.get((key[0], n), ())]
-        found: list[tuple[Place, float]] = []
+        hits: list[tuple[str, float]] = []
+        for n in range(low, high + 1):  # bucket by bucket: no list of every key of the first letter
+            bucket = buckets.get((key[0], n))
+            if bucket:
+                extracted = process.extract(key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+                hits.extend((choice, score) for choice, score, _ in extracted)
+        hits.sort(key=lambda hit: -hit[1])
+        found: list[tuple[Place, float, str]] = []
         seen: set[int] = set()
-        for choice, score, _ in process.extract(key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff):
-            for pos in self._compact[choice]:
+        for choice, score in hits[:limit]:
+            for pos in table[choice]:
                 if pos not in seen:
                     seen.add(pos)
-                    found.append((self.places[pos], float(score)))
+                    found.append((self.places[pos], float(score), choice))
         found.sort(key=lambda item: (-item[1], -prior(item[0])))
         return found[:limit]
 

@@ -76,7 +76,7 @@ def display_admin(name: str) -> str:
 # the head alone is how the news names the place.
 _QUALIFIER_WORDS = (
     "dogon peul peulh peuhl foulbe fulani bambara bozo sonrai sonrhai songhai marka mossi tamacheq "
-    "touareg bella maure arabe dioula minianka senoufo sarakole soninke malinke i ii iii 1 2 3 "
+    "touareg bella maure arabe dioula minianka senoufo sarakole soninke malinke habe kado i ii iii 1 2 3 "
     "centre nord sud est ouest ville"
 )
 QUALIFIERS = frozenset(_QUALIFIER_WORDS.split())
@@ -115,22 +115,36 @@ _PHONETIC_REPLACE = (
     ("ph", "f"), ("ou", "u"), ("w", "u"), ("y", "i"),
 )  # fmt: skip
 _PHONETIC_RULES = (
-    (re.compile(r"c(?=[aou])"), "k"),
+    (re.compile(r"c(?=[aou])"), "k"),  # French c before a/o/u is a k: "Tancoulé" / "Tankoulé"
+    (re.compile(r"gu(?=[eiy])"), "g"),  # French gu before e/i is a hard g: "Guéré" / "Géré"
     (re.compile(r"h(?![aeiou])"), ""),
     (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"(?<=[^aeiou])e$"), ""),  # French final silent e: "Tamalate" / "Tamalat"
 )
+_VOWELS = re.compile(r"[aeiouh]")
+_SILENT_H = re.compile(r"(?<=[bdfjklmnprtvz])h")  # not gh, sh, ch, ph: rules of their own
 
 
 def phonetic(key: str) -> str:
     """A key under which French, English and local spellings of one name meet.
 
     'Dialloubé' / 'Dyaloube' -> 'dialube'; 'Gnimignama' / 'Nyiminyama' -> 'niminiama' (after the
-    doubled-letter collapse); 'Diabaly' / 'Diabali' -> 'diabali'.
+    doubled-letter collapse); 'Diabaly' / 'Diabali' -> 'diabali'; 'Tamalate' / 'Tamalat' -> 'tamalat'.
     """
-    flat = key.replace(" ", "")
+    # h after a consonant of the same word is silent ("Thiam" / "Tiam"); "Tin Hamma" keeps its h
+    flat = _SILENT_H.sub("", key).replace(" ", "")
     for old, new in _PHONETIC_REPLACE:
         if old in flat:
             flat = flat.replace(old, new)
     for pattern, replacement in _PHONETIC_RULES:
         flat = pattern.sub(replacement, flat)
     return flat
+
+
+def skeleton(phonetic_key: str) -> str:
+    """The consonants of a phonetic key: 'ogosagu' / 'ogasagu' -> 'gsg', 'tankul' / 'tankuli' -> 'tnkl'.
+
+    Vowel quality is what transcriptions of Sahel names disagree on most (o/a/ou, e/i); two
+    spellings with the same consonants in the same order are variants, not different names.
+    """
+    return _VOWELS.sub("", phonetic_key)

@@ -50,3 +50,57 @@ def test_hint_text() -> None:
         "15 km north of Gao"
     )
     assert hint_text(PlaceMention(name="Boni", relation="near", admin_hint="Douentza")) == "Boni, Douentza"
+
+
+FEATURES = ListIndex({**NAMES, "Wadi Tel": "other", "Bir Kessa": "other", "Tin Amaras": "other"})
+
+
+def places(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    found = find_places(text, FEATURES.find_spans(text))
+    return [(f.mention.name, f.mention.relation, f.mention.direction, f.mention.admin_hint) for f in found]
+
+
+def test_abbreviated_compass_direction_is_read_as_a_distance() -> None:
+    assert places("Bandits robbed two traders 25 km SW of Niono on Friday.") == [
+        ("Niono", "distance", "southwest", None)
+    ]
+    assert places("Shots were fired 12 km N. of Hombori.") == [("Hombori", "distance", "north", None)]
+
+
+def test_wells_and_hills_between_two_names_are_places() -> None:
+    assert places("Fighting was reported between Wadi Tel and Bir Kessa.")[0][:2] == ("Wadi Tel", "in")
+    assert places("A truck hit a mine on the axis Tin Amaras and Bir Kessa.")[0][0] == "Tin Amaras"
+
+
+def test_unknown_village_located_by_a_known_town_after_a_comma() -> None:
+    assert hinted("Gunmen abducted a school teacher and his brother in Wuro-Gana, Mopti, on Sunday.")[0] == (
+        "Wuro-Gana",
+        None,
+    )
+    recs_place = places("Gunmen abducted a school teacher and his brother in Wuro-Gana, Mopti, on Sunday.")
+    assert [p[0] for p in recs_place] == ["Wuro-Gana", "Mopti"]
+
+
+def test_village_then_its_commune_after_a_comma() -> None:
+    assert hinted("Militants shot a herder in Wuro-Gana, commune of Dalla Kanda, on Monday.") == [
+        ("Wuro-Gana", "Dalla Kanda")
+    ]
+
+
+def test_unknown_place_with_a_distance_anchor_and_a_hedge() -> None:
+    text = "Gunmen raided a camp in the area of Wuro-Gana about 20 km east of Gao."
+    assert hinted(text) == [("Wuro-Gana", "20 km east of Gao")]
+    text = "A convoy was ambushed on the Gao-Ansongo road at Wuro-Gana, 20 km SE of Boni."
+    assert ("Wuro-Gana", "20 km southeast of Boni") in hinted(text)
+
+
+def test_plural_villages_and_multiword_area_names() -> None:
+    assert [p[0] for p in hinted("Militiamen attacked the villages of Dalla and Kerou on Sunday.")] == [
+        "Dalla",
+        "Kerou",
+    ]
+    assert hinted("Clashes were reported in the Tin Hassan area near the border.") == [("Tin Hassan", None)]
+
+
+def test_a_parenthesis_that_is_not_a_place_is_no_hint() -> None:
+    assert hinted("Gunmen attacked Boni (reportedly at dawn) on Monday.") == [("Boni", None)]

@@ -144,6 +144,11 @@ def test_typology(text: str, expected: tuple[str, str], index: ListIndex) -> Non
         ),
         # "Kidal's Tessalit area": the possessor locates the place
         ("On Monday two bodies were found in Kidal's Tessalit area.", "Tessalit"),
+        # the office's town yields to the road the event happened on
+        (
+            "On Monday the sub-prefect of Boni was abducted on the road towards Douentza by gunmen.",
+            "Douentza",
+        ),
     ],
 )
 def test_route_and_office_places(text: str, place: str, index: ListIndex) -> None:
@@ -174,3 +179,18 @@ def test_vehicle_is_a_target() -> None:
 def test_community_members_are_civilians() -> None:
     assert victim_side("Gunmen killed three members of the Dogon community.") == "civilian"
     assert victim_side("Gunmen killed three members of the militia.") == "armed"
+
+
+def test_operation_against_militants_is_a_clash(index: ListIndex) -> None:
+    text = "On Monday the army carried out a military operation against militants near Boni."
+    assert one(text, index)[:2] == ("Battles", "Armed clash")
+
+
+def test_members_of_a_community_cut_off_by_the_object_window() -> None:
+    text = "Gunmen attacked a truck carrying three members of the Bozo fishing community."
+    assert victim_side(text) == "civilian"
+
+
+def test_placeless_note_keeps_its_weapon_sentence(index: ListIndex) -> None:
+    recs = extract_records(make_article("An army truck was hit by an IED. Two soldiers wounded."), index)
+    assert [(r.sub_event_type, r.injured, r.place) for r in recs] == [("Remote explosive/landmine/IED", 2, None)]

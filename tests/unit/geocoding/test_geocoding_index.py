@@ -11,7 +11,7 @@ def names(places: list[object]) -> list[tuple[str, str]]:
 
 
 def test_loads_every_good_row(gazetteer: Gazetteer) -> None:
-    assert len(gazetteer) == 49 + 7
+    assert len(gazetteer) == 56 + 7
     assert gazetteer.primary_countries == {"ML", "BF"}
 
 
