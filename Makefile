@@ -55,6 +55,8 @@ eval: install
 	$(PY) $(SHARED)/eval/score.py $(SHARED)/eval/news/dev/gold.jsonl $(EVAL_OUT)/news-process.jsonl
 	@echo "== ACLED dev notes: sahelwatch extract"
 	$(PY) $(SHARED)/eval/score.py $(SHARED)/eval/acled/dev/gold.jsonl $(EVAL_OUT)/acled-extract.jsonl
+	@echo "== ACLED dev notes: place ceiling (gold incidents whose place the note names at all)"
+	$(BIN)/python -m services.eval_ceiling $(SHARED)/eval/acled/dev
 
 bench: install
 	$(BIN)/python -m services.bench

@@ -21,12 +21,19 @@ from sahelwatch.contracts import Alert, CanonicalIncident, DeadLetter, IncidentR
 from sahelwatch.messaging import parser_for
 from sahelwatch.runtime import Runtime
 from sahelwatch.settings import Settings, load_settings
-from services.alerting.merge import MAX_DISTANCE_KM, absorb, best_match, candidate_window, new_incident
+from services.alerting.merge import (
+    CANDIDATE_UPDATED_WITHIN_DAYS,
+    MAX_DISTANCE_KM,
+    absorb,
+    best_match,
+    candidate_window,
+    new_incident,
+)
 from services.alerting.outbox import AlertOutbox
 from services.alerting.rules import RuleBook, RuleSet
 
 STAGE = "alerting"
-CANDIDATES_UPDATED_WITHIN = timedelta(days=30)
+CANDIDATES_UPDATED_WITHIN = timedelta(days=CANDIDATE_UPDATED_WITHIN_DAYS)
 RECENT_WITHIN = timedelta(days=7)
 EARTH_RADIUS_KM = 6378.1
 

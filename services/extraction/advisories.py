@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from sahelwatch.contracts import Advisory
+from services.extraction.lowered import lowered, on_lowered
 
 _F = re.IGNORECASE
 
@@ -86,6 +87,10 @@ _ISSUERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_LEVELS_LOWERED = [(name, fast) for name, rx in _LEVELS if (fast := on_lowered(rx)) is not None]
+assert len(_LEVELS_LOWERED) == len(_LEVELS), "advisory levels are matched on the lowered sentence"
+
+
 @dataclass(frozen=True, slots=True)
 class AdvisoryHit:
     advisory: Advisory
@@ -94,7 +99,11 @@ class AdvisoryHit:
 
 def find_advisory(text: str, area: str | None = None) -> AdvisoryHit | None:
     """The advisory a sentence states, if any (level from the strongest wording)."""
-    level = next((name for name, rx in _LEVELS if rx.search(text)), None)
+    low = lowered(text)
+    if low is not None:
+        level = next((name for name, rx in _LEVELS_LOWERED if rx.search(low)), None)
+    else:
+        level = next((name for name, rx in _LEVELS if rx.search(text)), None)
     if level is None:
         return None
     issuer = next((name for name, rx in _ISSUERS if rx.search(text)), None)

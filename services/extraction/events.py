@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sahelwatch.contracts import SUB_EVENT_TYPES, EventType
+from services.extraction.lowered import lowered, on_lowered
 from services.extraction.victims import victim_side
 
 _F = re.IGNORECASE
@@ -309,17 +310,26 @@ _ANY_TRIGGER = re.compile(
 )
 
 
+_LOWERED = [on_lowered(rx) for _, rx, _ in _RULES]
+_ANY_TRIGGER_LOWERED = on_lowered(_ANY_TRIGGER)
+
+
 def classify_sentence(text: str) -> list[EventHit]:
     """Every trigger in ``text``, strongest rule first. '*attack' hits are generic (resolved later)."""
     hits: list[EventHit] = []
-    if _ANY_TRIGGER.search(text) is None:
+    low = lowered(text)
+    if low is not None and _ANY_TRIGGER_LOWERED is not None:
+        if _ANY_TRIGGER_LOWERED.search(low) is None:
+            return hits
+    elif _ANY_TRIGGER.search(text) is None:
         return hits
-    for sub, rx, strength in _RULES:
-        m = next((x for x in rx.finditer(text) if not _NEGATED.search(text, max(0, x.start() - 30), x.start())), None)
+    for (sub, rx, strength), fast in zip(_RULES, _LOWERED, strict=True):
+        found = fast.finditer(low) if fast is not None and low is not None else rx.finditer(text)
+        m = next((x for x in found if not _NEGATED.search(text, max(0, x.start() - 30), x.start())), None)
         if m is None:
             continue
         et: EventType = SUB_EVENT_TYPES.get(sub, "Battles")
-        hits.append(EventHit(sub, et, m.group(), m.start(), strength))
+        hits.append(EventHit(sub, et, text[m.start() : m.end()], m.start(), strength))
     return hits
 
 
