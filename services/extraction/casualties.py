@@ -118,6 +118,26 @@ _LOSING = re.compile(
     r"(?:soldiers|troops|men|fighters|members|personnel|lives|of (?:its|their) \w+))",
     _F,
 )
+# "a civilian was shot dead", "killed a trader": one person, told in the singular
+_PERSON = (
+    r"(?:civilian|soldier|gendarme|policeman|police officer|officer|guard|guardsman|peacekeeper|trader|"
+    r"merchant|shopkeeper|man|woman|child|boy|girl|youth|youngster|herder|herdsman|shepherd|farmer|"
+    r"villager|resident|driver|imam|marabout|chief|teacher|student|worker|official|mayor|councillor|"
+    r"militant|jihadist|assailant|attacker|fighter|militiaman|hunter|dozo|member|elder|person|individual|"
+    r"fulani|peul|dogon|bambara|malinke|tuareg|songhai|bozo|arab|journalist|nurse|doctor|pastor|priest)"
+)
+_NOT_ONE = r"(?!(?:dozen|few|number|couple|total|series|hundred|thousand|score|handful|group)\b)"
+_SINGLE_PASSIVE: dict[Kind, re.Pattern[str]] = {
+    k: re.compile(rf"\b(?P<c>an?)\s+{_NOT_ONE}(?P<n>(?:[\w'’-]+\s+){{0,2}}?{_PERSON})\s+{_AUX}{{0,3}}(?:{v})\b", _F)
+    for k, v in _VERBS.items()
+}
+_SINGLE_ACTIVE: dict[Kind, re.Pattern[str]] = {
+    k: re.compile(
+        rf"\b(?:{v})\s+(?P<c>an?)\s+{_NOT_ONE}(?P<n>(?:[\w'’-]+\s+){{0,2}}?{_PERSON})\b(?P<cont>{_CONT}*)", _F
+    )
+    for k, v in _ACTIVE.items()
+    if k != "abducted"
+}
 _POSSIBLY = re.compile(
     rf"(?:,\s*|\s+)(?:possibly|perhaps|maybe|or even|if not|and possibly|others say)\s+"
     rf"(?:as many as\s+)?(?P<c>{NUMBER})",
@@ -278,6 +298,20 @@ def find_counts(text: str) -> list[Count]:
             add(kind, m, noun=m["n"])
         for m in _LEFT[kind].finditer(text):
             add(kind, m, noun=m["n"])
+        for m in [
+            *_SINGLE_PASSIVE[kind].finditer(text),
+            *(_SINGLE_ACTIVE[kind].finditer(text) if kind in _SINGLE_ACTIVE else ()),
+        ]:
+            if m.start("c") not in found and not any(abs(c.start - m.start("c")) < 3 for c in found.values()):
+                sub = _INCLUDING.search(text, max(0, m.start("c") - 20), m.start("c")) is not None
+                found[m.start("c")] = Count(kind, 1, None, False, _party(m["n"]), m.start("c"), sub)
+                cont = m.groupdict().get("cont") or ""
+                for c in _COUNT_RE.finditer(cont):  # "killed a trader and two soldiers"
+                    off = m.start("cont") + c.start()
+                    parsed = _parse_count(c.group())
+                    if parsed is not None and off not in found:
+                        rest = cont[c.end() : c.end() + 40]
+                        found[off] = Count(kind, parsed[0], parsed[1], parsed[2], _party(rest), off, False)
     for m in _TOLL.finditer(text):
         add("killed", m)
     for m in _LOSING.finditer(text):

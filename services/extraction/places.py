@@ -106,7 +106,8 @@ _FALLBACK = re.compile(
 # "in the Diabaly area of Niono", "in the Tin Zaouaten area"
 _FALLBACK_AREA = re.compile(r"\b(?:in|of) the (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}) area\b")
 _FALLBACK_IN = re.compile(
-    r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to|between)\s+(?:the\s+)?"
+    r"\b(?:in|at|near|outside|around|outskirts of|vicinity of|not far from|close to|between|"
+    r"(?:attacks?|assaults?|siege|raids?|offensive) (?:on|of|against))\s+(?:the\s+)?"
     r"(?:(?:village|town|locality|commune|hamlet|"
     r"area)\s+(?:of\s+)?)?"
     r"(?P<name>[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*)(?![\w'’-]|\s+[A-Z])"

@@ -39,7 +39,7 @@ _CIVILIAN = re.compile(
     r"families|family|wedding|displaced|teachers?|school|civils|villageois|chiefs?|notables?|imams?|"
     r"marabouts?|mayors?|councill?ors?|officials?|journalists?|shopkeepers?|merchants?|drivers?|workers?|"
     r"nationals|individuals?|youths?|young|men|man|people|persons?|population|community|fulanis?|peuhls?|"
-    r"dogons?|bambaras?|dawsahak|daoussahak|imghad|tuaregs?|songhai|bozos?|nun|priests?|doctors?|nurses?|"
+    r"dogons?|bambaras?|malinkes?|soninkes?|mossis?|dawsahak|daoussahak|imghad|tuaregs?|songhai|bozos?|nun|priests?|doctors?|nurses?|"
     r"students?|pupils?|elders?|elderly|pharmacy|ngo|icrc|aid|humanitarian\w*)\b",
     _F,
 )
@@ -55,6 +55,8 @@ _ARMED = re.compile(
 )
 
 
+_NO_OBJECT = re.compile(r"(?:on|in|at|near|during|while|after|before|when|outside|inside)\b", _F)
+
 CIVILIAN_WORDS = _CIVILIAN
 
 
@@ -62,12 +64,12 @@ def victim_side(text: str) -> Side | None:
     """'armed' or 'civilian' from the first violence verb's object (or passive subject); None if unclear."""
     found: list[tuple[int, str]] = []
     kill = _KILL.search(text)
-    if kill is not None:  # "attacked the village and killed a militia member": the killing decides
+    if kill is not None and not _NO_OBJECT.match(kill["w"]):  # "... and killed a militia member" decides
         found.append((-1, _with_tail(text, kill.end("w"), kill["w"])))
     for m in _ACTIVE.finditer(text):
         if m["w"].lower().startswith("by "):  # "beheaded by militants": the victim stands before the verb
             found.append((m.start(), " ".join(text[: m.start()].split()[-6:])))
-        else:
+        elif not _NO_OBJECT.match(m["w"]):  # "shot dead on his farm by militants": no object here
             found.append((m.start(), _with_tail(text, m.end("w"), m["w"])))
         break
     for m in _PASSIVE.finditer(text):

@@ -291,13 +291,16 @@ class Geocoder:
         for part in parts:
             # "NTillit", "Indeliman": an anchor may be written as loosely as any name, short of a guess
             named = [m.place for m in self.gazetteer.lookup_matches(part.name)[:CONTEXT_HOMONYMS] if m.tier != "loose"]
-            if not any(p.feature_class == "P" for p in named):
+            town_anchor = any(p.feature_class == "P" for p in named)
+            if not town_anchor and not _landmark(named, part.km):
                 continue
             # The anchor itself may have namesakes: resolve it with the region named beside it.
             sub = self._evidence(part.name, around, context, focus, anchors=False)
             sub.context_points.extend((p.latitude, p.longitude) for p in own)
             towns = [
-                s for s in self._candidates(part.name, sub, focus) if s.place.feature_class == "P" and s.tier != "loose"
+                s
+                for s in self._candidates(part.name, sub, focus)
+                if (s.place.feature_class == "P" or not town_anchor) and s.tier != "loose"
             ]
             if towns:
                 is_region = part.name in regions  # "Douna, Mopti": the region, not a town to stand in for it
@@ -443,3 +446,13 @@ def _ambiguous(location: Location) -> bool:
         return True
     lat1, lon1, lat2, lon2 = (float(c) for c in coords if isinstance(c, float))
     return haversine_km(lat1, lon1, lat2, lon2) > AMBIGUOUS_KM
+
+
+_LANDMARK_CLASSES = frozenset({"L", "S", "H"})  # localities, camps, wells
+
+
+def _landmark(named: Sequence[Place], km: float | None) -> bool:
+    """An anchor that is no town: a locality, camp or well ("30 km NE of Almoustarast", a locality)
+    stands in when it is a single point, or when the hint measures a distance from it."""
+    points = {p.geonameid for p in named if p.feature_class in _LANDMARK_CLASSES and p.feature_code not in LINEAR_CODES}
+    return len(points) == 1 or (km is not None and bool(points))

@@ -74,3 +74,16 @@ def test_french() -> None:
 
 def test_distances_and_years_are_not_tolls() -> None:
     assert sentence_casualties("The village, 40 km from Gao, was attacked in 2023 and burned.").killed is None
+
+
+def test_one_person_told_in_the_singular() -> None:
+    assert sentence_casualties("An old herdsman was shot dead near his camp by bandits.").killed == 1
+    assert sentence_casualties("A gendarme died of his wounds on Tuesday.").killed == 1
+    assert sentence_casualties("A young driver was wounded by gunfire.").injured == 1
+    c = sentence_casualties("The gunmen killed a village chief and three of his sons.")
+    assert c.killed == 4
+
+
+def test_a_dozen_is_not_one() -> None:
+    assert sentence_casualties("Militiamen killed a dozen herders near the river.").killed == 12
+    assert sentence_casualties("A vehicle was destroyed in the blast.").killed is None

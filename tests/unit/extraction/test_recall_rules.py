@@ -194,3 +194,13 @@ def test_members_of_a_community_cut_off_by_the_object_window() -> None:
 def test_placeless_note_keeps_its_weapon_sentence(index: ListIndex) -> None:
     recs = extract_records(make_article("An army truck was hit by an IED. Two soldiers wounded."), index)
     assert [(r.sub_event_type, r.injured, r.place) for r in recs] == [("Remote explosive/landmine/IED", 2, None)]
+
+
+def test_place_words_after_the_verb_are_not_its_object() -> None:
+    text = "A Soninke trader was shot dead in his shop by jihadist militants."
+    assert victim_side(text) == "civilian"
+
+
+def test_unknown_place_after_attack_on(index: ListIndex) -> None:
+    recs = extract_records(make_article("On Monday the attack on Wuro-Kessa killed a herder."), index)
+    assert [(r.place.name if r.place else None, r.fatalities) for r in recs] == [("Wuro-Kessa", 1)]

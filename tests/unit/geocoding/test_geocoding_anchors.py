@@ -106,3 +106,11 @@ def test_country_named_as_a_border_does_not_set_the_focus(geocoder: Geocoder) ->
     )  # fmt: skip
     loc = geocoder.geocode(record).location
     assert loc is not None and loc.name == "Tin Tadéini"  # a Mali spelling variant, not dropped as foreign
+
+
+def test_a_single_locality_or_well_can_anchor_an_unknown_place(geocoder: Geocoder) -> None:
+    # "Wuro-Nguel, 20 km east of Tin Tadéini": no town of that name, one locality: it stands in
+    loc = resolve(geocoder, "Wuro-Nguel", "20 km east of Tin Tadeini")
+    assert loc is not None
+    assert (loc.name, loc.latitude, loc.longitude, loc.geo_precision) == ("Tin Tadéini", 16.42, -1.75, 2)
+    assert resolve(geocoder, "Wuro-Nguel", "20 km east of I-n-Tafarak") is not None
