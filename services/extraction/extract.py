@@ -20,8 +20,9 @@ from services.extraction.actors import ActorDictionary
 from services.extraction.advisories import AdvisoryHit, find_advisory
 from services.extraction.dates import find_dates, infer_publication_date
 from services.extraction.event_types import decide
-from services.extraction.grouping import Group, group_mentions
+from services.extraction.grouping import Group, group_mentions, place_key
 from services.extraction.mentions import Mention, is_caption, read_sentence
+from services.extraction.places import find_places
 from services.extraction.sentences import Sentence, split_sentences
 from services.extraction.tolls import incident_toll
 
@@ -78,7 +79,13 @@ def extract_records(
             mentions.append(m)
 
     items: list[tuple[int, IncidentRecord]] = []
-    for g in group_mentions(mentions):
+    groups = group_mentions(mentions)
+    if any(g.place is None for g in groups):
+        only = _only_place(sentences, spans, starts)
+        for g in groups:
+            if g.place is None and only is not None:
+                g.place, g.coarse = only, True  # the one place the report names, background included
+    for g in groups:
         items.append((g.first_index, _incident(article, g, inferred, pub)))
     for idx, rec in _advisory_records(article, advisories, pub, inferred):
         items.append((idx, rec))
@@ -88,6 +95,17 @@ def extract_records(
         rec.record_id = f"{article.article_id}:{n}"
         out.append(rec)
     return out
+
+
+def _only_place(sentences: list[Sentence], spans: list[PlaceSpan], starts: list[int]) -> PlaceMention | None:
+    """The single place (town or region, not a country) an article names anywhere, if it names one."""
+    found: dict[str, PlaceMention] = {}
+    for s in sentences:
+        local = spans[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
+        for f in find_places(s.text, local, s.start):
+            if f.kind != "country" and f.mention.relation != "country":
+                found.setdefault(place_key(f.mention.name), f.mention)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _main_country(spans: list[PlaceSpan]) -> str | None:

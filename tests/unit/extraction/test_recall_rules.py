@@ -204,3 +204,14 @@ def test_place_words_after_the_verb_are_not_its_object() -> None:
 def test_unknown_place_after_attack_on(index: ListIndex) -> None:
     recs = extract_records(make_article("On Monday the attack on Wuro-Kessa killed a herder."), index)
     assert [(r.place.name if r.place else None, r.fatalities) for r in recs] == [("Wuro-Kessa", 1)]
+
+
+def test_placeless_incident_takes_the_only_place_the_report_names(index: ListIndex) -> None:
+    text = (
+        "A grenade was thrown at the militia headquarters; two guards were wounded.\n"
+        "The incident is part of fighting in the Koulikoro region since 2019."
+    )
+    recs = extract_records(make_article(text), index)
+    assert [(r.sub_event_type, r.place.name if r.place else None) for r in recs] == [("Grenade", "Koulikoro")]
+    two = text.replace("since 2019.", "and around Gao since 2019.")
+    assert [r.place for r in extract_records(make_article(two), index)] == [None]
