@@ -36,7 +36,7 @@ class Pipeline:
 
     @cached_property
     def geocoder(self) -> Geocoder:
-        return Geocoder(self.gazetteer)
+        return Geocoder(self.gazetteer, self.settings.conflict_regions)
 
     @cached_property
     def actors(self) -> ActorDictionary:

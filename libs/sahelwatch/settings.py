@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         default_factory=lambda: ["ML", "BF", "NE"],
         description="Countries watched (ISO codes): offline gazetteer scope without a GeoNames dump.",
     )
+    conflict_regions: list[str] | None = Field(
+        default=None,
+        description="Regions where the watched conflicts are fought (JSON list): a namesake there wins an "
+        "exact tie; default: central and northern Mali, northern and eastern Burkina Faso, western Niger.",
+    )
     actors_path: Path | None = Field(default=None, description="Extra actor dictionary (YAML).")
     rules_path: Path | None = Field(default=None, description="Alert rules (YAML).")
     alertmanager_url: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from sahelwatch.contracts import IncidentRecord, Location, PlaceMention
@@ -20,7 +20,15 @@ from sahelwatch.gazetteer.names import normalize, strip_admin_words
 from sahelwatch.geo import haversine_km
 from sahelwatch.telemetry import GEO_PRECISION, GEOCODE_LOOKUP_SECONDS, GEOCODE_RESULTS
 from services.geocoding.hints import Anchor, anchor_radius, border_countries, split_hint
-from services.geocoding.scoring import Evidence, Scored, contradicted, score_candidate, support
+from services.geocoding.scoring import (
+    CONFLICT_REGIONS,
+    Evidence,
+    Scored,
+    conflict_region_keys,
+    contradicted,
+    score_candidate,
+    support,
+)
 
 MAX_CANDIDATES = 5
 # Homonyms of another place of the article taken as context, and how close in prior they must be.
@@ -45,8 +53,9 @@ _SPAN_RELATION: dict[str, Literal["in", "region", "country"]] = {
 class Geocoder:
     """Resolves place mentions against a Gazetteer; pure, no I/O, safe to share."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, conflict_regions: Iterable[str] | None = None) -> None:
         self.gazetteer = gazetteer
+        self._conflict = CONFLICT_REGIONS if conflict_regions is None else conflict_region_keys(conflict_regions)
         self._admin_cache: dict[int, tuple[str | None, str | None]] = {}
         self._primary = frozenset(gazetteer.primary_countries)
         gazetteer.borders  # noqa: B018 - outline the borders now, not on the first "near the X border"
@@ -234,7 +243,7 @@ class Geocoder:
         *,
         anchors: bool = True,
     ) -> Evidence:
-        evidence = Evidence(country_code=focus, primary=self._primary)
+        evidence = Evidence(country_code=focus, primary=self._primary, conflict_regions=self._conflict)
         if mention.admin_hint:
             self._add_hint(evidence, name, mention.admin_hint, context, focus, anchors=anchors)
         own = normalize(name)

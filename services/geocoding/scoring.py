@@ -20,6 +20,7 @@ Each term is kept in ``Location.candidates`` so any choice can be explained.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,6 +57,11 @@ CONFLICT_REGIONS = frozenset(
 )  # fmt: skip
 
 
+def conflict_region_keys(names: Iterable[str]) -> frozenset[str]:
+    """Region names as an operator writes them ("Tillabéri", "Sikasso Region") -> lookup keys."""
+    return frozenset(strip_admin_words(name) for name in names)
+
+
 @dataclass(slots=True)
 class Evidence:
     """What the rest of the article says about where things are."""
@@ -68,6 +74,7 @@ class Evidence:
     context_regions: set[str] = field(default_factory=set)  # normalised region / cercle names
     context_points: list[tuple[float, float]] = field(default_factory=list)
     borders: list[str] = field(default_factory=list)  # "near the Niger border": ISO codes
+    conflict_regions: frozenset[str] = CONFLICT_REGIONS  # normalised names (``conflict_region_keys``)
 
 
 Support = Literal["anchor", "admin", "context", "region", "border"]
@@ -108,7 +115,7 @@ def score_candidate(
             terms["near_context"] = round(W_NEAR * (1.0 - km / NEAR_KM), 4)
     if evidence.context_regions and admin_keys & evidence.context_regions:
         terms["region_context"] = W_REGION_CONTEXT
-    if admin_names[0] and strip_admin_words(admin_names[0]) in CONFLICT_REGIONS:
+    if admin_names[0] and strip_admin_words(admin_names[0]) in evidence.conflict_regions:
         terms["conflict_area"] = W_CONFLICT_AREA
     if border_km is not None and border_km < BORDER_KM:
         terms["border"] = round(W_BORDER * (1.0 - border_km / BORDER_KM), 4)

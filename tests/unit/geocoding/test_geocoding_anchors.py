@@ -114,3 +114,11 @@ def test_a_single_locality_or_well_can_anchor_an_unknown_place(geocoder: Geocode
     assert loc is not None
     assert (loc.name, loc.latitude, loc.longitude, loc.geo_precision) == ("Tin Tadéini", 16.42, -1.75, 2)
     assert resolve(geocoder, "Wuro-Nguel", "20 km east of I-n-Tafarak") is not None
+
+
+def test_conflict_regions_are_a_setting(gazetteer: Gazetteer) -> None:
+    # an operator following fighting in Koulikoro: the tie now goes the other way
+    moved = Geocoder(gazetteer, conflict_regions=["Koulikoro Region"])
+    loc = moved.resolve(PlaceMention(name="Kerena"), (), country_focus="ML")
+    assert loc is not None and loc.admin1 == "Koulikoro"
+    assert Geocoder(gazetteer, conflict_regions=[]).resolve(PlaceMention(name="Kerena"), (), country_focus="ML")
