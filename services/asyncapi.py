@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from sahelwatch.settings import Settings
 from services.cli import service_app
 
@@ -16,6 +18,11 @@ _DOC_SETTINGS = Settings(
 
 
 def asyncapi_yaml(stage: str) -> str:
+    """The stage's document with keys sorted: FastStream's channel order varies between runs."""
+    return str(yaml.safe_dump(yaml.safe_load(_generated(stage)), sort_keys=True, allow_unicode=True))
+
+
+def _generated(stage: str) -> str:
     app = service_app(stage, _DOC_SETTINGS)
     if stage == "ingest":
         from fastapi import FastAPI
