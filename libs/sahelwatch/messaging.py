@@ -35,9 +35,10 @@ from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMes
 from faststream.redis.parser import BinaryMessageFormatV1, MessageFormat
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from pydantic import BaseModel, ValidationError
+from pymongo.asynchronous.collection import AsyncCollection
 from redis.asyncio import Redis
 
-from sahelwatch import streams, telemetry
+from sahelwatch import storage, streams, telemetry
 from sahelwatch.contracts import DeadLetter
 from sahelwatch.errors import PermanentError
 from sahelwatch.settings import Settings
@@ -130,6 +131,33 @@ class Publisher:
             for stream, payload in messages:
                 await self.broker.publish(_body(payload), stream=stream, maxlen=self.maxlen, pipeline=pipe)
             await pipe.execute()
+
+    async def publish_stored(
+        self,
+        stream: str,
+        collection: AsyncCollection[storage.Doc],
+        docs: Sequence[storage.Doc],
+        inserted: set[Any],
+        fresh: dict[str, M],
+        model: type[M],
+        *extra_fields: str,
+    ) -> list[M]:
+        """Publish what ``storage.insert_new`` just wrote (``inserted``) and what an earlier crash left
+        unpublished, in the order of ``docs``, then mark it published.
+
+        ``fresh`` holds the models just built, by id; a document written before is read back into
+        ``model`` (its storage fields and ``extra_fields`` stripped).
+        """
+        stored = await storage.to_publish(collection, docs, inserted)
+        pending = [
+            fresh[doc["_id"]]
+            if doc["_id"] in inserted
+            else model.model_validate(storage.strip_storage_fields(doc, *extra_fields))
+            for doc in stored
+        ]
+        await self.publish_many([(stream, item) for item in pending])
+        await storage.mark_published(collection, [doc["_id"] for doc in stored])
+        return pending
 
 
 def _body(payload: BaseModel | bytes) -> bytes:

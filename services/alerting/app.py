@@ -182,14 +182,9 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
                     [UpdateOne({"_id": i}, {"$set": {"published_mark": m}}) for i, m in marks.items()], ordered=False
                 )
                 telemetry.RECORDS_OUT.labels(stage=STAGE, kind="incident").inc(len(incidents_out))
-            pending = [
-                raised_alerts[doc["_id"]]
-                if doc["_id"] in inserted
-                else Alert.model_validate(storage.strip_storage_fields(doc, *outbox.fields))
-                for doc in await storage.to_publish(alerts, alert_docs, inserted)
-            ]
-            await stage.publisher.publish_many([(streams.ALERTS, alert) for alert in pending])
-            await storage.mark_published(alerts, [alert.alert_id for alert in pending])
+            pending = await stage.publisher.publish_stored(
+                streams.ALERTS, alerts, alert_docs, inserted, raised_alerts, Alert, *outbox.fields
+            )
             for alert in pending:
                 telemetry.ALERTS.labels(rule=alert.rule, severity=alert.severity).inc()
             now = utcnow()

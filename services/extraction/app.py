@@ -50,13 +50,10 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
         inserted, _ = await asyncio.gather(
             storage.insert_new(extracted, docs), articles.bulk_write(progress, ordered=False)
         )
-        fresh = {r.record_id: r for _, records in found for r in records if r.record_id in inserted}
-        pending = [
-            fresh.get(doc["_id"]) or IncidentRecord.model_validate(storage.strip_storage_fields(doc))
-            for doc in await storage.to_publish(extracted, docs, inserted)
-        ]
-        await stage.publisher.publish_many([(streams.EXTRACTED, record) for record in pending])
-        await storage.mark_published(extracted, [record.record_id for record in pending])
+        fresh = {r.record_id: r for _, records in found for r in records}
+        pending = await stage.publisher.publish_stored(
+            streams.EXTRACTED, extracted, docs, inserted, fresh, IncidentRecord
+        )
         published = {record.record_id for record in pending}
         for record in pending:
             telemetry.RECORDS_OUT.labels(stage=STAGE, kind=record.kind.value).inc()

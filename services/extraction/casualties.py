@@ -272,21 +272,23 @@ def find_counts(text: str) -> list[Count]:
         sub = _INCLUDING.search(text, max(0, s - 20), s) is not None
         found[s] = Count(kind, value, high, bound, _party(noun), s, sub)
 
+    def add_more(kind: Kind, m: re.Match[str]) -> None:
+        """The counts listed after the first: "killed 15 soldiers and three civilians"."""
+        cont = m["cont"] or ""
+        for c in _COUNT_RE.finditer(cont):
+            off = m.start("cont") + c.start()
+            parsed = _parse_count(c.group())
+            if off in found or parsed is None:
+                continue
+            sub = _INCLUDING.search(text, max(0, off - 20), off) is not None
+            found[off] = Count(kind, *parsed, _party(cont[c.end() : c.end() + 40]), off, sub)
+
     for kind in ("killed", "injured", "abducted"):
         if _KIND_HINT[kind].search(text) is None:
             continue
         for m in _ACTIVE_RE[kind].finditer(text):
             add(kind, m, noun=m["n"])
-            for c in _COUNT_RE.finditer(m["cont"] or ""):
-                off = m.start("cont") + c.start()
-                if off in found:
-                    continue
-                parsed = _parse_count(c.group())
-                if parsed is None:
-                    continue
-                rest = (m["cont"] or "")[c.end() : c.end() + 40]
-                sub = _INCLUDING.search(text, max(0, off - 20), off) is not None
-                found[off] = Count(kind, parsed[0], parsed[1], parsed[2], _party(rest), off, sub)
+            add_more(kind, m)
         for m in _PASSIVE_PAIR[kind].finditer(text):
             add(kind, m, noun=m["n"])
             if m.start("c2") not in found:
@@ -302,16 +304,12 @@ def find_counts(text: str) -> list[Count]:
             *_SINGLE_PASSIVE[kind].finditer(text),
             *(_SINGLE_ACTIVE[kind].finditer(text) if kind in _SINGLE_ACTIVE else ()),
         ]:
-            if m.start("c") not in found and not any(abs(c.start - m.start("c")) < 3 for c in found.values()):
-                sub = _INCLUDING.search(text, max(0, m.start("c") - 20), m.start("c")) is not None
-                found[m.start("c")] = Count(kind, 1, None, False, _party(m["n"]), m.start("c"), sub)
-                cont = m.groupdict().get("cont") or ""
-                for c in _COUNT_RE.finditer(cont):  # "killed a trader and two soldiers"
-                    off = m.start("cont") + c.start()
-                    parsed = _parse_count(c.group())
-                    if parsed is not None and off not in found:
-                        rest = cont[c.end() : c.end() + 40]
-                        found[off] = Count(kind, parsed[0], parsed[1], parsed[2], _party(rest), off, False)
+            at = m.start("c")
+            if not any(abs(c.start - at) < 3 for c in found.values()):  # "a dozen" was read already
+                sub = _INCLUDING.search(text, max(0, at - 20), at) is not None
+                found[at] = Count(kind, 1, None, False, _party(m["n"]), at, sub)
+                if "cont" in m.groupdict():
+                    add_more(kind, m)  # "killed a trader and two soldiers"
     for m in _TOLL.finditer(text):
         add("killed", m)
     for m in _LOSING.finditer(text):

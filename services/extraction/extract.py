@@ -69,7 +69,7 @@ def extract_records(
     for s in sentences:
         if is_caption(s.text):
             continue
-        local = spans[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
+        local = _spans_in(spans, starts, s)
         adv = find_advisory(s.text, _area(local))
         if adv is not None:
             advisories.append((s, adv))
@@ -97,11 +97,16 @@ def extract_records(
     return out
 
 
+def _spans_in(spans: list[PlaceSpan], starts: list[int], s: Sentence) -> list[PlaceSpan]:
+    """The gazetteer spans inside sentence ``s`` (``starts``: the spans' offsets, sorted)."""
+    return spans[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
+
+
 def _only_place(sentences: list[Sentence], spans: list[PlaceSpan], starts: list[int]) -> PlaceMention | None:
     """The single place (town or region, not a country) an article names anywhere, if it names one."""
     found: dict[str, PlaceMention] = {}
     for s in sentences:
-        local = spans[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
+        local = _spans_in(spans, starts, s)
         for f in find_places(s.text, local, s.start):
             if f.kind != "country" and f.mention.relation != "country":
                 found.setdefault(place_key(f.mention.name), f.mention)

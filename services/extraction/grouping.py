@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from sahelwatch.contracts import PlaceMention
 from services.extraction.mentions import Mention, event_places
-from services.extraction.places import FoundPlace
+from services.extraction.places import ROUTE_NEXT, FoundPlace
 
 _F = re.IGNORECASE
 # "on the Gao-Gossi road", "axis Douentza-Hombori", "the Tenenkou to Macina axis", "between Boni and Hombori"
@@ -28,7 +28,6 @@ _ROUTE_AFTER = re.compile(
     r"^\s*(?:(?:-|–|/|to|and|&)\s*(?:\S+\s*){0,3}?)?(?:-|–)?\s*(?:road|axis|highway|route|track|corridor)\b",
     _F,
 )
-_ROUTE_NEXT = re.compile(r"^\s*(?:-|–|/|to|and|&)\s*$", _F)
 _LOCATIVE = re.compile(r"(?:\b(?:at|in|near|outside|of|around)\s+(?:the\s+)?|['’]s\s)$", _F)
 # "the mayor of Boni", "Tenenkou MP": the place of an office, not of the event
 _OFFICE_BEFORE = re.compile(
@@ -151,7 +150,7 @@ def anchor_places(m: Mention) -> list[FoundPlace]:
         in_route = (
             _ROUTE_BEFORE.search(before) is not None
             or _ROUTE_AFTER.match(after) is not None
-            or (bool(route) and prev_end >= 0 and _ROUTE_NEXT.match(text[prev_end : f.start]) is not None)
+            or (bool(route) and prev_end >= 0 and ROUTE_NEXT.match(text[prev_end : f.start]) is not None)
         )
         if in_route and f.mention.relation in ("in", "near"):
             route.append(f)

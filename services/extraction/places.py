@@ -32,7 +32,7 @@ _DISTANCE = re.compile(
 )
 _INSTITUTION = re.compile(r"\b(?:Universit\w*|Hospital|Hôpital|School|College|Institute|Ministry|Stadium|Court)\b")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|around|outside|of|from|between|axis|road|route)\s+(?:the\s+)?$", _F)
-_ROUTE_NEXT = re.compile(r"^\s*(?:-|–|/|to|and|&)\s*$", _F)  # "between A and B", "the A-B axis"
+ROUTE_NEXT = re.compile(r"^\s*(?:-|–|/|to|and|&)\s*$", _F)  # "between A and B", "the A-B axis"
 _ROAD_TO = re.compile(r"\b(?:road|axis|route|track|highway)\s+(?:to|towards?|leading to)\s+(?:the\s+)?$", _F)
 _PERSON_AFTER = re.compile(
     r"^ (?!Region|Province|Cercle|District|Airport|Camp|Base)[A-Z][a-z]{2,}(?![\w'’-])"
@@ -194,7 +194,7 @@ def find_places(sentence: str, spans: list[PlaceSpan], offset: int = 0) -> list[
         if name.lower() in ETHNONYMS or _SUBPART_AFTER.match(after) or _INSTITUTION.search(name):
             continue
         if sp.kind == "other" and not (
-            _LOCATIVE_BEFORE.search(before) or (out and _ROUTE_NEXT.match(sentence[last_end:s]))
+            _LOCATIVE_BEFORE.search(before) or (out and ROUTE_NEXT.match(sentence[last_end:s]))
         ):
             continue  # rivers, valleys, the "Azawad" of a movement's name: only "in X" makes them a place
         if _TITLE_BEFORE.search(before):

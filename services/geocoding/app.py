@@ -23,10 +23,6 @@ from services.pipeline import Pipeline
 STAGE = "geocoding"
 
 
-def stored_record(doc: storage.Doc) -> IncidentRecord:
-    return IncidentRecord.model_validate(storage.strip_storage_fields(doc))
-
-
 def create_app(settings: Settings | None = None) -> AsgiFastStream:
     settings = settings or load_settings()
     runtime = Runtime.build(STAGE, settings)
@@ -67,12 +63,9 @@ def create_app(settings: Settings | None = None) -> AsgiFastStream:
             results[result.record_id] = result
         docs = [storage.to_doc(result, "record_id") for result in results.values()]
         inserted = await storage.insert_new(geocoded, docs)
-        pending = [
-            results[doc["_id"]] if doc["_id"] in inserted else stored_record(doc)
-            for doc in await storage.to_publish(geocoded, docs, inserted)
-        ]
-        await stage.publisher.publish_many([(streams.GEOCODED, record) for record in pending])
-        await storage.mark_published(geocoded, [record.record_id for record in pending])
+        pending = await stage.publisher.publish_stored(
+            streams.GEOCODED, geocoded, docs, inserted, results, IncidentRecord
+        )
         for record in pending:
             telemetry.RECORDS_OUT.labels(stage=STAGE, kind=record.kind.value).inc()
         for record in records:
